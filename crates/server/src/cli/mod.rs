@@ -1,0 +1,87 @@
+//! The `openlines` command: one clap-derived configuration, every flag also an environment
+//! variable. `main` parses and calls [`run`]; each subcommand lives in its own file.
+
+pub mod credentials;
+pub mod import;
+pub mod serve;
+
+use crate::storage::{Store, StoreOptions};
+use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// A Bitrix24-faithful REST server for open-line chats and the CRM records they belong to.
+#[derive(Debug, Parser)]
+#[command(name = "openlines", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(serve::ServeArgs),
+    /// Load a JSON Lines fixture file (`-` for standard input); all or nothing.
+    Import(import::ImportArgs),
+    /// Manage incoming webhooks.
+    #[command(subcommand)]
+    Webhook(credentials::WebhookCommand),
+    /// Manage OAuth access tokens.
+    #[command(subcommand)]
+    Token(credentials::TokenCommand),
+    /// Create or update the database schema, then exit.
+    Migrate(DbArgs),
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// SQLite file (created if missing), `sqlite://…`, or `postgres://…`.
+    #[arg(long, env = "OPENLINES_DB", default_value = "openlines.db")]
+    pub db: String,
+    /// Most database connections.
+    #[arg(long, env = "OPENLINES_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+    /// Seconds a request waits for a free database connection.
+    #[arg(long, env = "OPENLINES_DB_ACQUIRE_TIMEOUT", default_value_t = 10)]
+    pub db_acquire_timeout: u64,
+}
+
+impl DbArgs {
+    /// Opens and migrates the store.
+    pub async fn open(&self) -> Result<Store, crate::storage::StoreError> {
+        let options = StoreOptions {
+            url: self.db.clone(),
+            max_connections: self.db_max_connections,
+            acquire_timeout: Duration::from_secs(self.db_acquire_timeout),
+        };
+        let store = Store::open(&options).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Serve(args) => serve::run(args).await,
+        Command::Import(args) => import::run(args).await,
+        Command::Webhook(command) => credentials::run_webhook(command).await,
+        Command::Token(command) => credentials::run_token(command).await,
+        Command::Migrate(db) => match db.open().await {
+            Ok(store) => {
+                store.close().await;
+                eprintln!("database is up to date");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(&error),
+        },
+    }
+}
+
+/// Prints an error for a person and returns the failure exit code.
+pub fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,141 @@
+//! `openlines serve`: migrate, optionally load the demo data, listen until SIGTERM/Ctrl-C.
+
+use super::{fail, DbArgs};
+use crate::clock::Clock;
+use crate::fixtures::demo;
+use crate::state::{AppState, Settings};
+use clap::Args;
+use openlines_wire::params::Limits;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+use time::UtcOffset;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "OPENLINES_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo dataset (idempotent) and print ready-to-paste calls.
+    #[arg(long, env = "OPENLINES_DEMO")]
+    pub demo: bool,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "OPENLINES_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Most parameters one request may carry.
+    #[arg(long, env = "OPENLINES_MAX_PARAMS", default_value_t = 1000)]
+    pub max_params: usize,
+    /// Deepest parameter nesting (`a[b][c]` is 3).
+    #[arg(long, env = "OPENLINES_MAX_DEPTH", default_value_t = 64)]
+    pub max_depth: usize,
+    /// Seconds a method may run before the call fails.
+    #[arg(long, env = "OPENLINES_REQUEST_TIMEOUT", default_value_t = 60)]
+    pub request_timeout: u64,
+    /// Portal time zone offset for dates in answers, e.g. `+03:00`.
+    #[arg(long, env = "OPENLINES_UTC_OFFSET", default_value = "+00:00", value_parser = parse_offset)]
+    pub utc_offset: UtcOffset,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+fn parse_offset(text: &str) -> Result<UtcOffset, String> {
+    let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    UtcOffset::parse(text, format).map_err(|_| format!("expected an offset like +03:00, not {text:?}"))
+}
+
+pub async fn run(args: ServeArgs) -> ExitCode {
+    let store = match args.db.open().await {
+        Ok(store) => store,
+        Err(error) => return fail(&error),
+    };
+    let clock = Clock::with_offset(args.utc_offset);
+    if args.demo {
+        if let Err(error) = demo::load(&store, clock.now_secs()).await {
+            return fail(&format!("loading the demo data failed: {error}"));
+        }
+    }
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(listener) => listener,
+        Err(error) => return fail(&format!("cannot listen on {}: {error}", args.listen)),
+    };
+    let address = listener.local_addr().unwrap_or(args.listen);
+    let settings = Settings {
+        param_limits: Limits {
+            max_params: args.max_params,
+            max_depth: args.max_depth,
+        },
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout),
+        require_https: false,
+    };
+    tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
+    if args.demo {
+        print_demo_banner(address);
+    }
+    let state = AppState::new(store.clone(), settings, clock);
+    let served = crate::serve(listener, state, shutdown_signal()).await;
+    store.close().await;
+    match served {
+        Ok(()) => {
+            tracing::info!("openlines stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+/// Hides a PostgreSQL password in logs.
+fn mask_db_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://***@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+fn print_demo_banner(address: SocketAddr) {
+    let base = format!("http://{address}");
+    let hook = format!("{base}/rest/1/{}", demo::ADMIN_WEBHOOK_CODE);
+    println!(
+        "\nopenlines demo is running.\n\n\
+         Admin webhook:   {hook}/\n\
+         Limited webhook: {base}/rest/5/{limited}/\n\
+         OAuth token:     {token}\n\n\
+         Try the method page's example (deal 288 → chat 9852, Live Chat):\n\n\
+         curl -X POST -H \"Content-Type: application/json\" -H \"Accept: application/json\" \\\n  \
+           -d '{{\"CRM_ENTITY_TYPE\":\"deal\",\"CRM_ENTITY\":288,\"ACTIVE_ONLY\":\"N\"}}' \\\n  \
+           {hook}/imopenlines.crm.chat.get\n\n\
+         The OAuth form, token in the body:\n\n\
+         curl -X POST -H \"Content-Type: application/json\" \\\n  \
+           -d '{{\"CRM_ENTITY_TYPE\":\"deal\",\"CRM_ENTITY\":288,\"ACTIVE_ONLY\":\"N\",\"auth\":\"{token}\"}}' \\\n  \
+           {base}/rest/imopenlines.crm.chat.get\n\n\
+         A lead with an active and a closed chat, as a form post:\n\n\
+         curl -d 'CRM_ENTITY_TYPE=lead&CRM_ENTITY=1205&ACTIVE_ONLY=N' {hook}/imopenlines.crm.chat.get\n",
+        limited = demo::LIMITED_WEBHOOK_CODE,
+        token = demo::ACCESS_TOKEN,
+    );
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing open requests");
+}

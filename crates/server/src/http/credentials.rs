@@ -1,0 +1,56 @@
+//! Where credentials hide in a request (spec §1.4): the webhook path (or `aplogin`/`ap`), or an
+//! OAuth token in `Authorization: Bearer` (wins), `auth`, or `access_token`. The auth keys are
+//! removed from the parameters before the method sees them.
+
+use crate::auth::Credentials;
+use axum::http::{header, HeaderMap};
+use openlines_wire::params::Params;
+use secrecy::SecretString;
+use serde_json::Value;
+
+/// Parameter names that carry credentials, never passed to a method.
+const AUTH_KEYS: [&str; 3] = ["auth", "access_token", "auth_connector"];
+
+/// Takes the credentials out of a request.
+pub fn extract(
+    webhook: Option<(String, String)>,
+    params: &mut Params,
+    headers: &HeaderMap,
+) -> Credentials {
+    let aplogin = params.shift_remove("aplogin");
+    let ap = params.shift_remove("ap");
+    let auth = params.shift_remove("auth");
+    let access_token = params.shift_remove("access_token");
+    for key in AUTH_KEYS {
+        params.shift_remove(key);
+    }
+    if let Some((user, code)) = webhook {
+        return Credentials::Webhook {
+            user,
+            code: SecretString::from(code),
+        };
+    }
+    if let (Some(Value::String(user)), Some(Value::String(code))) = (&aplogin, &ap) {
+        return Credentials::Webhook {
+            user: user.clone(),
+            code: SecretString::from(code.clone()),
+        };
+    }
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .map(|token| token.trim().to_owned());
+    let token = bearer
+        .or_else(|| scalar(auth))
+        .or_else(|| scalar(access_token))
+        .filter(|token| !token.is_empty());
+    match token {
+        Some(token) => Credentials::Token(SecretString::from(token)),
+        None => Credentials::None,
+    }
+}
+
+fn scalar(value: Option<Value>) -> Option<String> {
+    value.as_ref().and_then(openlines_wire::params::php_string)
+}

@@ -1,0 +1,63 @@
+//! All middleware, in one place and one order (outermost first):
+//! 1. trace — one span per request with method, path and status; never parameters or bodies,
+//!    because webhook codes travel in the path and tokens in the body (the path is logged with
+//!    the code masked);
+//! 2. catch-panic — a bug answers `500 INTERNAL_SERVER_ERROR` in the Bitrix shape, not a reset.
+//!
+//! Body size, parameter count, nesting depth and the per-call time limit are enforced inside
+//! the REST handler, because their answers must be Bitrix-shaped errors.
+
+use super::respond;
+use super::route::Format;
+use crate::rpc::ApiError;
+use axum::http::Request;
+use axum::response::Response;
+use axum::Router;
+use openlines_wire::ErrorCode;
+use std::any::Any;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+/// Wraps the routes in the middleware stack.
+pub fn wrap(routes: Router) -> Router {
+    routes.layer(CatchPanicLayer::custom(panic_answer)).layer(
+        TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            tracing::info_span!(
+                "request",
+                http.method = %request.method(),
+                http.path = %mask_webhook_code(request.uri().path()),
+            )
+        }),
+    )
+}
+
+fn panic_answer(_panic: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    respond::error(&ApiError::new(ErrorCode::InternalServerError), Format::Json)
+}
+
+/// `/rest/1/s3cr3t/method` → `/rest/1/***/method`, so logs never hold a webhook code.
+pub fn mask_webhook_code(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').collect();
+    // ["", "rest", user, code, method, ...]
+    if segments.len() >= 5 && segments[1] == "rest" {
+        let mut masked = segments.clone();
+        masked[3] = "***";
+        return masked.join("/");
+    }
+    path.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_masked() {
+        assert_eq!(
+            mask_webhook_code("/rest/1/abcd1234efgh5678/imopenlines.crm.chat.get"),
+            "/rest/1/***/imopenlines.crm.chat.get"
+        );
+        assert_eq!(mask_webhook_code("/rest/server.time"), "/rest/server.time");
+    }
+}

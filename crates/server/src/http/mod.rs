@@ -1,0 +1,28 @@
+//! The protocol edge: URL forms, parameters, credentials, and the envelope on the way out.
+//!
+//! Request flow: [`route`] reads `/rest/…` → the method is looked up (404 before auth) →
+//! [`params`] gathers query, form, multipart or JSON parameters → [`credentials`] finds the
+//! webhook code or token → `auth` checks it → `rpc::dispatch` runs the method →
+//! [`respond`] writes the envelope as JSON or XML with the portal's headers.
+
+pub mod credentials;
+pub mod middleware;
+pub mod params;
+pub mod respond;
+pub mod rest;
+pub mod route;
+pub mod xml;
+
+use crate::state::AppState;
+use axum::routing::get;
+use axum::Router;
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(rest::ready))
+        .fallback(rest::entry)
+        .with_state(state);
+    middleware::wrap(routes)
+}

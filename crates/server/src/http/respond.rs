@@ -1,0 +1,71 @@
+//! Writing answers: the envelope, JSON with PHP's escaping or XML, and the portal's headers
+//! (spec §1.5, §2).
+
+use super::route::Format;
+use super::xml;
+use crate::rpc::{ApiError, MethodOutput};
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use openlines_wire::{php_json, Time};
+use serde_json::{Map, Value};
+
+/// The success envelope: `result`, then `next`/`total` when present, then `time`.
+pub fn success(output: MethodOutput, time: &Time, format: Format) -> Response {
+    let mut envelope = Map::new();
+    envelope.insert("result".into(), output.result);
+    if let Some(next) = output.next {
+        envelope.insert("next".into(), next.into());
+    }
+    if let Some(total) = output.total {
+        envelope.insert("total".into(), total.into());
+    }
+    envelope.insert(
+        "time".into(),
+        serde_json::to_value(time).unwrap_or(Value::Null),
+    );
+    write(StatusCode::OK, &Value::Object(envelope), format)
+}
+
+/// The error body, with the code's status; never a `time` block (spec §2.3).
+pub fn error(error: &ApiError, format: Format) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let body = serde_json::to_value(error.body()).unwrap_or(Value::Null);
+    write(status, &body, format)
+}
+
+/// Any JSON value with the portal's headers.
+pub fn write(status: StatusCode, body: &Value, format: Format) -> Response {
+    let (bytes, content_type) = match format {
+        Format::Json => match php_json::to_vec(body) {
+            Ok(bytes) => (bytes, "application/json; charset=utf-8"),
+            Err(_) => (
+                br#"{"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}"#.to_vec(),
+                "application/json; charset=utf-8",
+            ),
+        },
+        Format::Xml => (xml::document(body).into_bytes(), "text/xml; charset=utf-8"),
+    };
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    add_portal_headers(headers);
+    response
+}
+
+/// The headers a portal puts on every answer, success or error.
+pub fn add_portal_headers(headers: &mut axum::http::HeaderMap) {
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("origin, content-type, accept"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}

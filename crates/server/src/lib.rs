@@ -1,0 +1,49 @@
+//! openlines: a server that answers the Bitrix24 REST API for open-line chats as a portal does.
+//!
+//! A request flows one way through these modules:
+//!
+//! - [`http`]: the protocol edge — URL forms, parameter decoding, credentials, the envelope.
+//! - [`auth`]: webhook codes and OAuth tokens → a caller with scopes.
+//! - [`rpc`]: the method table and `dispatch`, the one way into a method.
+//! - [`methods`]: one file per Bitrix24 method.
+//! - [`domain`]: types and rules (CRM types, session statuses, permissions, scopes).
+//! - [`storage`]: SQL for SQLite and PostgreSQL behind one [`storage::Store`].
+//!
+//! Around them: [`fixtures`] (JSON Lines import and the demo data), [`state`] and [`clock`]
+//! (what requests share), and [`cli`] (the `openlines` command).
+//!
+//! [`app`] builds the router and [`serve`] runs it until a shutdown signal; tests bind port 0
+//! and call both, exactly as `main` does.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod domain;
+pub mod fixtures;
+pub mod http;
+pub mod methods;
+pub mod rpc;
+pub mod state;
+pub mod storage;
+
+use state::AppState;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// The HTTP application for `state`.
+pub fn app(state: AppState) -> axum::Router {
+    http::router(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,38 @@
+//! Who is calling, and what a method can reach while it runs.
+
+use crate::domain::scope::Scope;
+use crate::state::AppState;
+use crate::storage::auth::UserRow;
+
+/// How the caller authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// An incoming webhook, by its id.
+    Webhook { webhook_id: i64 },
+    /// An OAuth access token of an application.
+    OAuth { client_id: Option<String> },
+}
+
+/// An authenticated caller: the user the call runs as and the scopes it was granted.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserRow,
+    pub scopes: Vec<Scope>,
+    pub auth: AuthKind,
+}
+
+impl Caller {
+    /// Whether `scope` was granted.
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+}
+
+/// Everything a method handler gets besides its parameters.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    pub state: AppState,
+    pub caller: Caller,
+    /// Set for commands run inside `batch` (some answers differ there).
+    pub in_batch: bool,
+}

@@ -1,0 +1,69 @@
+//! What every request shares: the store, the settings, the clock.
+
+use crate::clock::Clock;
+use crate::storage::Store;
+use openlines_wire::params::Limits;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Server settings that shape answers (from the command line).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Most parameters and deepest nesting one request may carry.
+    pub param_limits: Limits,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Longest a method may run before the call is answered with an error.
+    pub request_timeout: Duration,
+    /// Refuse webhook calls that did not come over HTTPS, as Bitrix24 cloud does.
+    pub require_https: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            param_limits: Limits::default(),
+            max_body_bytes: 2 * 1024 * 1024,
+            // The cloud cuts a request at 60 s (spec §1.5).
+            request_timeout: Duration::from_secs(60),
+            require_https: false,
+        }
+    }
+}
+
+/// Shared, cheaply cloned application state.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+}
+
+impl AppState {
+    /// Bundles the parts.
+    pub fn new(store: Store, settings: Settings, clock: Clock) -> Self {
+        AppState(Arc::new(Inner {
+            store,
+            settings,
+            clock,
+        }))
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.0.clock
+    }
+}

@@ -1,0 +1,81 @@
+//! Credential management for the command line: add, list and revoke webhooks; add tokens.
+
+use super::auth::WebhookRow;
+use super::{with_pool, Store, StoreError};
+
+/// A new OAuth token to store.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    pub access_sha256: &'a str,
+    pub refresh_sha256: Option<&'a str>,
+    pub user_id: i64,
+    pub scopes: &'a str,
+    pub expires_at: i64,
+    pub client_id: Option<&'a str>,
+}
+
+impl Store {
+    /// Stores a webhook and returns its id.
+    pub async fn add_webhook(
+        &self,
+        user_id: i64,
+        code_sha256: &str,
+        scopes: &str,
+        expires_at: Option<i64>,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(
+            "INSERT INTO webhooks (user_id, code_sha256, scopes, expires_at, revoked, created_at)
+             VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(code_sha256)
+        .bind(scopes)
+        .bind(expires_at)
+        .bind(now)
+        .fetch_one(pool)
+        .await)?;
+        Ok(id)
+    }
+
+    /// Every webhook, revoked ones included.
+    pub async fn list_webhooks(&self) -> Result<Vec<WebhookRow>, StoreError> {
+        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, WebhookRow>(
+            "SELECT id, user_id, code_sha256, scopes, expires_at, revoked, created_at
+             FROM webhooks ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+
+    /// Revokes a webhook; `false` when there is no such webhook.
+    pub async fn revoke_webhook(&self, id: i64) -> Result<bool, StoreError> {
+        let done = with_pool!(self.backend(), pool => sqlx::query(
+            "UPDATE webhooks SET revoked = TRUE WHERE id = $1",
+        )
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// Stores an OAuth token.
+    pub async fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError> {
+        with_pool!(self.backend(), pool => sqlx::query(
+            "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token.access_sha256)
+        .bind(token.refresh_sha256)
+        .bind(token.user_id)
+        .bind(token.scopes)
+        .bind(token.expires_at)
+        .bind(token.client_id)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! Storage: one SQL text for SQLite and PostgreSQL.
+//!
+//! Statements are written once, in the subset both engines share (`$1` placeholders,
+//! `ON CONFLICT … DO UPDATE`, `WITH RECURSIVE`, `TRUE`/`FALSE`), and run through
+//! [`with_pool!`], which expands the same code once per backend. This is the seafowl /
+//! vaultwarden shape: sqlx's `Any` driver would lose types (booleans, 64-bit ints) we need.
+//!
+//! Each aggregate has its own small file: [`auth`] (users, webhooks, tokens), [`access`] (what
+//! permission checks read), [`chats`] (the chat lookup), [`import`] (bulk upserts),
+//! [`admin`] (webhook and token management for the command line).
+
+pub mod access;
+pub mod admin;
+pub mod auth;
+pub mod chats;
+pub mod import;
+
+use crate::domain::connector::STANDARD_CONNECTORS;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs the same block against whichever pool (or transaction) the store holds.
+macro_rules! with_pool {
+    ($backend:expr, $pool:ident => $body:expr) => {
+        match $backend {
+            $crate::storage::Backend::Sqlite($pool) => $body,
+            $crate::storage::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// A database failure. Callers see a category, never SQL text; the cause is logged once at
+/// the HTTP edge.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL {0:?}: use a file path, sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+/// The pool of one backend.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// How to open the store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// A file path, `sqlite://path`, `sqlite::memory:` or `postgres://…`.
+    pub url: String,
+    /// Most connections in the pool.
+    pub max_connections: u32,
+    /// How long a request waits for a free connection.
+    pub acquire_timeout: Duration,
+}
+
+impl StoreOptions {
+    /// Defaults for `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        StoreOptions {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The database behind every method.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (and for SQLite, creates) the database. Does not migrate.
+    pub async fn open(options: &StoreOptions) -> Result<Store, StoreError> {
+        let url = options.url.as_str();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let connect = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await?;
+            Backend::Postgres(pool)
+        } else {
+            Backend::Sqlite(open_sqlite(url, options).await?)
+        };
+        Ok(Store { backend })
+    }
+
+    /// Brings the schema up to date and seeds the standard connectors.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        for (id, title) in STANDARD_CONNECTORS {
+            with_pool!(&self.backend, pool => sqlx::query(
+                "INSERT INTO connectors (id, title, active) VALUES ($1, $2, TRUE) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(*id)
+            .bind(*title)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// The pool, for the query files of this module.
+    pub(crate) fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Whether the database answers (for readiness checks).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_pool!(&self.backend, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes every connection (SQLite then checkpoints its WAL).
+    pub async fn close(&self) {
+        with_pool!(&self.backend, pool => pool.close().await);
+    }
+}
+
+async fn open_sqlite(url: &str, options: &StoreOptions) -> Result<SqlitePool, StoreError> {
+    let connect = if url.starts_with("sqlite:") {
+        SqliteConnectOptions::from_str(url)?
+    } else if url.contains("://") {
+        return Err(StoreError::UnsupportedUrl(url.to_owned()));
+    } else {
+        SqliteConnectOptions::new().filename(url)
+    };
+    // WAL lets readers run beside the one writer; NORMAL sync is safe with WAL (a power cut
+    // may lose the last commits, never corrupt); foreign keys stay off because references are
+    // checked by the importer, which names the offending fixture line.
+    let connect = connect
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "file");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect)
+        .await?;
+    Ok(pool)
+}

@@ -1,0 +1,122 @@
+//! The response envelope: `{"result": …, "time": {…}}` on success (plus `next`/`total` for
+//! list methods), `{"error", "error_description"}` (plus extras such as `argument`) on failure.
+
+use crate::ErrorCode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The `time` block of every successful answer (spec §2.2).
+///
+/// Current portals write `start` and `processing` as integers and the rest as floats; older
+/// ones wrote floats everywhere, so reading accepts any number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Time {
+    /// Unix time the request began (whole seconds on current portals).
+    #[serde(serialize_with = "as_integer")]
+    pub start: f64,
+    /// Unix time the answer was ready, with microseconds.
+    pub finish: f64,
+    /// `finish - start`, in seconds.
+    pub duration: f64,
+    /// Seconds spent inside the method (whole seconds on current portals).
+    #[serde(serialize_with = "as_integer")]
+    pub processing: f64,
+    /// `start` as ISO-8601 with the portal's offset.
+    pub date_start: String,
+    /// `finish` as ISO-8601 with the portal's offset.
+    pub date_finish: String,
+    /// Seconds this method has run for this caller in the last ten minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating: Option<f64>,
+    /// Unix time the oldest minute of that budget drops out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_reset_at: Option<i64>,
+}
+
+fn as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    // Truncation is what the portal does: its typed-int properties cut the fraction.
+    serializer.serialize_i64(value.trunc() as i64)
+}
+
+/// A successful answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Success<T = Value> {
+    /// What the method returned.
+    pub result: T,
+    /// Offset of the next page, for list methods with more pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<u64>,
+    /// Total count, for list methods that report one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// Timing of the call.
+    pub time: Time,
+}
+
+/// An error answer: `{"error": CODE, "error_description": text}` plus optional `argument`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The code, e.g. `ERROR_ARGUMENT`.
+    pub error: ErrorCode,
+    /// Text for developers, not end users.
+    #[serde(default)]
+    pub error_description: String,
+    /// The offending parameter, on argument errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub argument: Option<String>,
+}
+
+impl ErrorBody {
+    /// An error with the table's default description.
+    pub fn new(error: ErrorCode) -> Self {
+        let error_description = error.default_description().to_owned();
+        ErrorBody {
+            error,
+            error_description,
+            argument: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn start_and_processing_are_written_as_integers() {
+        let time = Time {
+            start: 1773223732.9,
+            finish: 1773223733.25,
+            duration: 1.25,
+            processing: 0.4,
+            date_start: "2026-03-11T10:08:52+00:00".into(),
+            date_finish: "2026-03-11T10:08:53+00:00".into(),
+            operating: Some(0.0),
+            operating_reset_at: Some(1773224333),
+        };
+        let written = serde_json::to_value(&time).unwrap();
+        assert_eq!(written["start"], json!(1773223732));
+        assert_eq!(written["processing"], json!(0));
+        assert_eq!(written["finish"], json!(1773223733.25));
+    }
+
+    #[test]
+    fn old_float_time_blocks_still_parse() {
+        let time: Time = serde_json::from_value(json!({
+            "start": 1712131234.5678, "finish": 1712131234.6, "duration": 0.03,
+            "processing": 0.01, "date_start": "x", "date_finish": "y"
+        }))
+        .unwrap();
+        assert_eq!(time.operating, None);
+    }
+
+    #[test]
+    fn error_body_omits_absent_argument() {
+        let body = ErrorBody::new(ErrorCode::MethodNotFound);
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"error":"ERROR_METHOD_NOT_FOUND","error_description":"Method not found!"})
+        );
+    }
+}

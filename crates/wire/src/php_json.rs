@@ -1,0 +1,94 @@
+//! JSON as a Bitrix24 portal writes it.
+//!
+//! Portals encode with PHP's `json_encode` and the flags `HEX_TAG | HEX_AMP | HEX_APOS |
+//! HEX_QUOT | UNESCAPED_UNICODE` (spec §2.1): non-ASCII stays raw UTF-8, `/` becomes `\/`, and
+//! `< > & ' "` become `\u003C \u003E \u0026 \u0027 \u0022`. serde_json lets us swap its
+//! string escaping through a [`Formatter`], so that is all this module does.
+
+use serde::Serialize;
+use serde_json::ser::{CharEscape, Formatter};
+use std::io::{self, Write};
+
+/// serde_json's compact formatter with PHP's escaping.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PhpFormatter;
+
+impl Formatter for PhpFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(['/', '<', '>', '&', '\'']) {
+            writer.write_all(rest[..at].as_bytes())?;
+            let escaped: &[u8] = match rest.as_bytes()[at] {
+                b'/' => b"\\/",
+                b'<' => b"\\u003C",
+                b'>' => b"\\u003E",
+                b'&' => b"\\u0026",
+                _ => b"\\u0027",
+            };
+            writer.write_all(escaped)?;
+            rest = &rest[at + 1..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn write_char_escape<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        char_escape: CharEscape,
+    ) -> io::Result<()> {
+        let escaped: &[u8] = match char_escape {
+            CharEscape::Quote => b"\\u0022",
+            CharEscape::ReverseSolidus => b"\\\\",
+            CharEscape::Solidus => b"\\/",
+            CharEscape::Backspace => b"\\b",
+            CharEscape::FormFeed => b"\\f",
+            CharEscape::LineFeed => b"\\n",
+            CharEscape::CarriageReturn => b"\\r",
+            CharEscape::Tab => b"\\t",
+            CharEscape::AsciiControl(byte) => {
+                // PHP writes other control characters as \u00xx with lower-case hex.
+                return write!(writer, "\\u{byte:04x}");
+            }
+        };
+        writer.write_all(escaped)
+    }
+}
+
+/// Serializes `value` as a portal would.
+pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(128);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, PhpFormatter);
+    value.serialize(&mut serializer)?;
+    Ok(out)
+}
+
+/// [`to_vec`] as a `String`.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    // The formatter only ever writes ASCII escapes or the input's own UTF-8.
+    to_vec(value).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn escapes_like_php() {
+        assert_eq!(
+            to_string(&json!({"t":"A/B <x> & 'q' \"d\" Живой чат\u{1}"})).unwrap(),
+            r#"{"t":"A\/B \u003Cx\u003E \u0026 \u0027q\u0027 \u0022d\u0022 Живой чат\u0001"}"#
+        );
+    }
+
+    #[test]
+    fn parses_back_to_the_same_value() {
+        let value = json!({"a":["/<>&'\"\\\n\t", 1, 2.5, true, null]});
+        let text = to_string(&value).unwrap();
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+    }
+}
