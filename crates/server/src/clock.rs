@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn iso8601_has_an_explicit_offset() {
-        assert_eq!(Clock::default().iso8601(1773769708.7), "2026-03-17T17:48:28+00:00");
+        assert_eq!(
+            Clock::default().iso8601(1773769708.7),
+            "2026-03-17T17:48:28+00:00"
+        );
         assert_eq!(
             Clock::with_offset(offset!(+1)).iso8601(1773769708.0),
             "2026-03-17T18:48:28+01:00"

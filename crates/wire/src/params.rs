@@ -52,7 +52,10 @@ impl fmt::Display for DecodeError {
                 write!(f, "Too many parameters: at most {limit} are accepted")
             }
             DecodeError::TooDeep { limit } => {
-                write!(f, "Parameters nest too deeply: at most {limit} levels are accepted")
+                write!(
+                    f,
+                    "Parameters nest too deeply: at most {limit} levels are accepted"
+                )
             }
         }
     }
@@ -209,9 +212,8 @@ fn php_base_name(base: &str) -> String {
 }
 
 fn insert_path(map: &mut Map<String, Value>, path: &[Segment], value: Value) {
-    let (first, rest) = match path.split_first() {
-        Some(split) => split,
-        None => return,
+    let Some((first, rest)) = path.split_first() else {
+        return;
     };
     let key = match first {
         Segment::Key(key) => key.clone(),
@@ -221,9 +223,7 @@ fn insert_path(map: &mut Map<String, Value>, path: &[Segment], value: Value) {
         map.insert(key, value);
         return;
     }
-    let slot = map
-        .entry(key)
-        .or_insert_with(|| Value::Object(Map::new()));
+    let slot = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
     if !slot.is_object() {
         // PHP replaces a scalar with an array when a later name indexes into it.
         *slot = Value::Object(Map::new());
@@ -244,7 +244,9 @@ fn next_index(map: &Map<String, Value>) -> u64 {
 /// `"12"` is an integer key in PHP; `"012"`, `"+1"` and `"1.0"` stay strings.
 fn canonical_index(key: &str) -> Option<u64> {
     if key == "0" || (!key.starts_with('0') && !key.is_empty()) {
-        key.parse().ok().filter(|_| key.bytes().all(|b| b.is_ascii_digit()))
+        key.parse()
+            .ok()
+            .filter(|_| key.bytes().all(|b| b.is_ascii_digit()))
     } else {
         None
     }
@@ -278,31 +280,31 @@ fn normalize_map(map: Map<String, Value>) -> Map<String, Value> {
 pub fn encode(params: &Params) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (name, value) in params {
-        encode_value(&mut out, name.clone(), value);
+        encode_value(&mut out, name, value);
     }
     out.finish()
 }
 
-fn encode_value(out: &mut form_urlencoded::Serializer<'_, String>, name: String, value: &Value) {
+fn encode_value(out: &mut form_urlencoded::Serializer<'_, String>, name: &str, value: &Value) {
     match value {
         Value::Null => {}
         Value::Bool(flag) => {
-            out.append_pair(&name, if *flag { "1" } else { "0" });
+            out.append_pair(name, if *flag { "1" } else { "0" });
         }
         Value::Number(number) => {
-            out.append_pair(&name, &number.to_string());
+            out.append_pair(name, &number.to_string());
         }
         Value::String(text) => {
-            out.append_pair(&name, text);
+            out.append_pair(name, text);
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                encode_value(out, format!("{name}[{index}]"), item);
+                encode_value(out, &format!("{name}[{index}]"), item);
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
-                encode_value(out, format!("{name}[{key}]"), item);
+                encode_value(out, &format!("{name}[{key}]"), item);
             }
         }
     }
@@ -407,15 +409,26 @@ mod tests {
 
     #[test]
     fn json_bodies_keep_types_and_get_php_lists() {
-        let params = from_json(json!({"n":1205,"f":false,"m":{"0":"a","1":"b"}}), Limits::default()).unwrap();
-        assert_eq!(Value::Object(params), json!({"n":1205,"f":false,"m":["a","b"]}));
-        assert!(from_json(json!([1, 2]), Limits::default()).unwrap().is_empty());
+        let params = from_json(
+            json!({"n":1205,"f":false,"m":{"0":"a","1":"b"}}),
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(params),
+            json!({"n":1205,"f":false,"m":["a","b"]})
+        );
+        assert!(from_json(json!([1, 2]), Limits::default())
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
     fn encode_matches_http_build_query() {
         let params = json!({"FIELDS":{"TITLE":"a b&c","LIST":["x","y"]},"ACTIVE":true,"N":null});
-        let Value::Object(params) = params else { unreachable!() };
+        let Value::Object(params) = params else {
+            unreachable!()
+        };
         assert_eq!(
             encode(&params),
             "FIELDS%5BTITLE%5D=a+b%26c&FIELDS%5BLIST%5D%5B0%5D=x&FIELDS%5BLIST%5D%5B1%5D=y&ACTIVE=1"
@@ -424,7 +437,15 @@ mod tests {
 
     #[test]
     fn php_empty_matches_php() {
-        for empty in [json!(""), json!("0"), json!(0), json!(0.0), json!(false), json!(null), json!([])] {
+        for empty in [
+            json!(""),
+            json!("0"),
+            json!(0),
+            json!(0.0),
+            json!(false),
+            json!(null),
+            json!([]),
+        ] {
             assert!(php_empty(Some(&empty)), "{empty}");
         }
         for full in [json!("a"), json!("00"), json!(1), json!(true), json!(["x"])] {

@@ -21,7 +21,7 @@ impl Formatter for PhpFormatter {
     ) -> io::Result<()> {
         let mut rest = fragment;
         while let Some(at) = rest.find(['/', '<', '>', '&', '\'']) {
-            writer.write_all(rest[..at].as_bytes())?;
+            writer.write_all(&rest.as_bytes()[..at])?;
             let escaped: &[u8] = match rest.as_bytes()[at] {
                 b'/' => b"\\/",
                 b'<' => b"\\u003C",
@@ -89,6 +89,9 @@ mod tests {
     fn parses_back_to_the_same_value() {
         let value = json!({"a":["/<>&'\"\\\n\t", 1, 2.5, true, null]});
         let text = to_string(&value).unwrap();
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
+        );
     }
 }

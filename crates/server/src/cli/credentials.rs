@@ -40,7 +40,11 @@ pub struct WebhookAddArgs {
     #[arg(long)]
     pub expires: Option<String>,
     /// The server's public base URL, for the printed webhook URL.
-    #[arg(long, env = "OPENLINES_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "OPENLINES_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
     pub base_url: String,
     #[command(flatten)]
     pub db: DbArgs,
@@ -95,7 +99,12 @@ pub async fn run_webhook(command: WebhookCommand) -> ExitCode {
 }
 
 async fn add_webhook(args: WebhookAddArgs) -> ExitCode {
-    let expires_at = match args.expires.as_deref().map(|text| parse_time("--expires", text)).transpose() {
+    let expires_at = match args
+        .expires
+        .as_deref()
+        .map(|text| parse_time("--expires", text))
+        .transpose()
+    {
         Ok(expires) => expires,
         Err(error) => return fail(&error),
     };
@@ -105,13 +114,22 @@ async fn add_webhook(args: WebhookAddArgs) -> ExitCode {
     };
     let outcome = async {
         if store.user(args.user).await?.is_none() {
-            return Ok(Err(format!("there is no user {}; import one first", args.user)));
+            return Ok(Err(format!(
+                "there is no user {}; import one first",
+                args.user
+            )));
         }
         let code = generate_webhook_code();
         let hash = SecretHash::of(&code);
         let scopes = format_scope_list(&args.scope.0);
         let id = store
-            .add_webhook(args.user, hash.as_str(), &scopes, expires_at, Clock::default().now_secs())
+            .add_webhook(
+                args.user,
+                hash.as_str(),
+                &scopes,
+                expires_at,
+                Clock::default().now_secs(),
+            )
             .await?;
         Ok::<_, crate::storage::StoreError>(Ok((id, code)))
     }
@@ -138,11 +156,20 @@ async fn list_webhooks(args: DbOnly) -> ExitCode {
     store.close().await;
     match rows {
         Ok(rows) => {
-            println!("{:>4}  {:>6}  {:<28}  {:<20}  state", "id", "user", "scopes", "expires");
+            println!(
+                "{:>4}  {:>6}  {:<28}  {:<20}  state",
+                "id", "user", "scopes", "expires"
+            );
             for row in rows {
-                let expires = row.expires_at.map_or_else(|| "never".to_owned(), |at| Clock::default().iso8601(at as f64));
+                let expires = row.expires_at.map_or_else(
+                    || "never".to_owned(),
+                    |at| Clock::default().iso8601(at as f64),
+                );
                 let state = if row.revoked { "revoked" } else { "active" };
-                println!("{:>4}  {:>6}  {:<28}  {:<20}  {state}", row.id, row.user_id, row.scopes, expires);
+                println!(
+                    "{:>4}  {:>6}  {:<28}  {:<20}  {state}",
+                    row.id, row.user_id, row.scopes, expires
+                );
             }
             ExitCode::SUCCESS
         }
@@ -178,7 +205,10 @@ pub async fn run_token(command: TokenCommand) -> ExitCode {
     let scopes = format_scope_list(&args.scope.0);
     let outcome = async {
         if store.user(args.user).await?.is_none() {
-            return Ok(Err(format!("there is no user {}; import one first", args.user)));
+            return Ok(Err(format!(
+                "there is no user {}; import one first",
+                args.user
+            )));
         }
         store
             .add_token(&NewToken {
@@ -197,7 +227,10 @@ pub async fn run_token(command: TokenCommand) -> ExitCode {
     match outcome {
         Ok(Ok(())) => {
             println!("{}", token.expose_secret());
-            eprintln!("token for user {} valid for {} s; shown only this once", args.user, args.ttl);
+            eprintln!(
+                "token for user {} valid for {} s; shown only this once",
+                args.user, args.ttl
+            );
             ExitCode::SUCCESS
         }
         Ok(Err(message)) => fail(&message),

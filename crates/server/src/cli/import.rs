@@ -22,7 +22,9 @@ pub async fn run(args: ImportArgs) -> ExitCode {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
-    let (input, size): (Box<dyn AsyncBufRead + Unpin>, Option<u64>) = if args.file.as_os_str() == "-" {
+    let (input, size): (Box<dyn AsyncBufRead + Unpin>, Option<u64>) = if args.file.as_os_str()
+        == "-"
+    {
         (Box::new(BufReader::new(tokio::io::stdin())), None)
     } else {
         match tokio::fs::File::open(&args.file).await {
@@ -35,7 +37,10 @@ pub async fn run(args: ImportArgs) -> ExitCode {
     };
     let bar = progress_bar(size);
     let started = std::time::Instant::now();
-    let result = import(&store, input, Clock::default().now_secs(), |bytes| bar.inc(bytes)).await;
+    let result = import(&store, input, Clock::default().now_secs(), |bytes| {
+        bar.inc(bytes)
+    })
+    .await;
     bar.finish_and_clear();
     store.close().await;
     match result {

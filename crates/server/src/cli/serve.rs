@@ -34,13 +34,18 @@ pub struct ServeArgs {
     /// Portal time zone offset for dates in answers, e.g. `+03:00`.
     #[arg(long, env = "OPENLINES_UTC_OFFSET", default_value = "+00:00", value_parser = parse_offset)]
     pub utc_offset: UtcOffset,
+    /// Refuse webhook calls over plain HTTP with `400 INVALID_REQUEST` like Bitrix24 cloud
+    /// (a reverse proxy's `X-Forwarded-Proto: https` counts as HTTPS).
+    #[arg(long, env = "OPENLINES_REQUIRE_HTTPS")]
+    pub require_https: bool,
     #[command(flatten)]
     pub db: DbArgs,
 }
 
 fn parse_offset(text: &str) -> Result<UtcOffset, String> {
     let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
-    UtcOffset::parse(text, format).map_err(|_| format!("expected an offset like +03:00, not {text:?}"))
+    UtcOffset::parse(text, format)
+        .map_err(|_| format!("expected an offset like +03:00, not {text:?}"))
 }
 
 pub async fn run(args: ServeArgs) -> ExitCode {
@@ -66,7 +71,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         },
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout),
-        require_https: false,
+        require_https: args.require_https,
     };
     tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
     if args.demo {
@@ -87,7 +92,9 @@ pub async fn run(args: ServeArgs) -> ExitCode {
 /// Hides a PostgreSQL password in logs.
 fn mask_db_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://***@{}", &url[..scheme], &url[at + 1..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***@{}", &url[..scheme], &url[at + 1..])
+        }
         _ => url.to_owned(),
     }
 }

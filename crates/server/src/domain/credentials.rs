@@ -16,7 +16,9 @@ pub struct SecretHash(String);
 impl SecretHash {
     /// Hashes a presented secret.
     pub fn of(secret: &SecretString) -> Self {
-        SecretHash(hex::encode(Sha256::digest(secret.expose_secret().as_bytes())))
+        SecretHash(hex::encode(Sha256::digest(
+            secret.expose_secret().as_bytes(),
+        )))
     }
 
     /// Accepts a stored or exported digest: 64 hex digits.

@@ -135,7 +135,8 @@ mod tests {
             (ReadLevel::All, [true, true, true, true, true]),
         ];
         for (level, expected) in table {
-            let got = [&own, &colleague, &below, &open, &other].map(|r| can_read(&reader(), level, r));
+            let got =
+                [&own, &colleague, &below, &open, &other].map(|r| can_read(&reader(), level, r));
             assert_eq!(got, expected, "{level}");
         }
     }

@@ -63,7 +63,10 @@ impl FromStr for Scope {
 /// Parses a comma- or space-separated list (`imopenlines,crm`), dropping duplicates.
 pub fn parse_scope_list(text: &str) -> Result<Vec<Scope>, UnknownScope> {
     let mut scopes = Vec::new();
-    for part in text.split([',', ' ']).filter(|part| !part.trim().is_empty()) {
+    for part in text
+        .split([',', ' '])
+        .filter(|part| !part.trim().is_empty())
+    {
         let scope: Scope = part.parse()?;
         if !scopes.contains(&scope) {
             scopes.push(scope);

@@ -71,7 +71,9 @@ async fn multipart(content_type: &str, body: Bytes, limits: Limits) -> Result<Pa
             continue;
         }
         let value = field.text().await.map_err(malformed_multipart)?;
-        builder.insert(&name, Value::String(value)).map_err(refuse)?;
+        builder
+            .insert(&name, Value::String(value))
+            .map_err(refuse)?;
     }
     Ok(builder.finish())
 }

@@ -40,7 +40,8 @@ pub fn write(status: StatusCode, body: &Value, format: Format) -> Response {
         Format::Json => match php_json::to_vec(body) {
             Ok(bytes) => (bytes, "application/json; charset=utf-8"),
             Err(_) => (
-                br#"{"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}"#.to_vec(),
+                br#"{"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}"#
+                    .to_vec(),
                 "application/json; charset=utf-8",
             ),
         },

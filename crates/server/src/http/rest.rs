@@ -4,7 +4,7 @@
 
 use super::route::{self, Format};
 use super::{credentials, params, respond};
-use crate::auth::authenticate;
+use crate::auth::{authenticate, Credentials};
 use crate::clock::CallSpan;
 use crate::rpc::dispatch::dispatch;
 use crate::rpc::registry::{self, MethodOutput};
@@ -50,7 +50,8 @@ async fn call(
     request: Request<Body>,
     started: f64,
 ) -> Result<(MethodOutput, CallSpan), ApiError> {
-    let def = registry::lookup(&path.method).ok_or_else(|| ApiError::new(ErrorCode::MethodNotFound))?;
+    let def =
+        registry::lookup(&path.method).ok_or_else(|| ApiError::new(ErrorCode::MethodNotFound))?;
     let settings = state.settings();
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, settings.max_body_bytes)
@@ -65,6 +66,13 @@ async fn call(
     )
     .await?;
     let credentials = credentials::extract(path.webhook, &mut params, &parts.headers);
+    if settings.require_https
+        && matches!(credentials, Credentials::Webhook { .. })
+        && !is_https(&parts)
+    {
+        // Bitrix24 cloud refuses webhooks over plain HTTP; OAuth calls have no such check.
+        return Err(ApiError::new(ErrorCode::InvalidRequest));
+    }
     let caller = authenticate(state.store(), credentials, state.clock().now_secs()).await?;
     let ctx = CallContext {
         state: state.clone(),
@@ -92,6 +100,21 @@ async fn call(
     };
     Ok((output, span))
 }
+
+/// Whether the request arrived over TLS: our own listener marks it, or a reverse proxy says so
+/// in `X-Forwarded-Proto` (trusted, since `--require-https` is meant for use behind one).
+fn is_https(parts: &axum::http::request::Parts) -> bool {
+    parts.extensions.get::<ServedOverTls>().is_some()
+        || parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+}
+
+/// Request extension set by the TLS listener.
+#[derive(Debug, Clone, Copy)]
+pub struct ServedOverTls;
 
 fn body_too_large(limit: usize) -> ApiError {
     ApiError::with_description(

@@ -27,10 +27,12 @@ pub fn php_numeric_int(value: &Value) -> Option<i64> {
             if !is_php_numeric_text(trimmed) {
                 return None;
             }
-            trimmed
-                .parse::<i64>()
-                .ok()
-                .or_else(|| trimmed.parse::<f64>().ok().map(|float| float.trunc() as i64))
+            trimmed.parse::<i64>().ok().or_else(|| {
+                trimmed
+                    .parse::<f64>()
+                    .ok()
+                    .map(|float| float.trunc() as i64)
+            })
         }
         _ => None,
     }
@@ -103,8 +105,13 @@ mod tests {
 
     #[test]
     fn required_uses_php_empty() {
-        let Value::Object(params) = json!({"A":"0","B":"x"}) else { unreachable!() };
-        assert_eq!(required(&params, "A").unwrap_err().description(), "Argument 'A' is null or empty");
+        let Value::Object(params) = json!({"A":"0","B":"x"}) else {
+            unreachable!()
+        };
+        assert_eq!(
+            required(&params, "A").unwrap_err().description(),
+            "Argument 'A' is null or empty"
+        );
         assert!(required(&params, "B").is_ok());
         assert!(required(&params, "C").is_err());
     }

@@ -28,7 +28,9 @@ pub async fn check_read(
     if user.is_admin {
         return Ok(Readable::Yes);
     }
-    let level = store.read_level(user.id, record.entity_type.as_str()).await?;
+    let level = store
+        .read_level(user.id, record.entity_type.as_str())
+        .await?;
     let reader = store.reader(user).await?;
     if can_read(&reader, level, &access) {
         Ok(Readable::Yes)

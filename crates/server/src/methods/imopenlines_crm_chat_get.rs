@@ -97,10 +97,22 @@ mod tests {
 
     #[test]
     fn checks_run_in_the_portal_order() {
-        assert_eq!(error_of(json!({})), "Argument 'CRM_ENTITY_TYPE' is null or empty");
-        assert_eq!(error_of(json!({"CRM_ENTITY": 5})), "Argument 'CRM_ENTITY_TYPE' is null or empty");
-        assert_eq!(error_of(json!({"CRM_ENTITY_TYPE": "lead"})), "Argument 'CRM_ENTITY' is null or empty");
-        assert_eq!(error_of(json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": "0"})), "Argument 'CRM_ENTITY' is null or empty");
+        assert_eq!(
+            error_of(json!({})),
+            "Argument 'CRM_ENTITY_TYPE' is null or empty"
+        );
+        assert_eq!(
+            error_of(json!({"CRM_ENTITY": 5})),
+            "Argument 'CRM_ENTITY_TYPE' is null or empty"
+        );
+        assert_eq!(
+            error_of(json!({"CRM_ENTITY_TYPE": "lead"})),
+            "Argument 'CRM_ENTITY' is null or empty"
+        );
+        assert_eq!(
+            error_of(json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": "0"})),
+            "Argument 'CRM_ENTITY' is null or empty"
+        );
         assert_eq!(
             error_of(json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": -3})),
             "The value of an argument 'CRM_ENTITY' has an invalid type"
@@ -115,7 +127,10 @@ mod tests {
             (json!(false), SessionFilter::ActiveOnly),
             (json!("Y"), SessionFilter::ActiveOnly),
         ] {
-            let parsed = parse(&params(json!({"CRM_ENTITY_TYPE":"deal","CRM_ENTITY":"288","ACTIVE_ONLY":flag}))).unwrap();
+            let parsed = parse(&params(
+                json!({"CRM_ENTITY_TYPE":"deal","CRM_ENTITY":"288","ACTIVE_ONLY":flag}),
+            ))
+            .unwrap();
             assert_eq!(parsed.filter, expected);
         }
     }

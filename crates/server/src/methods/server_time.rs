@@ -7,5 +7,7 @@ use serde_json::Value;
 /// Runs the method.
 pub async fn call(ctx: CallContext, _params: Params) -> Result<MethodOutput, ApiError> {
     let now = ctx.state.clock().now();
-    Ok(MethodOutput::new(Value::String(ctx.state.clock().iso8601(now))))
+    Ok(MethodOutput::new(Value::String(
+        ctx.state.clock().iso8601(now),
+    )))
 }

@@ -48,7 +48,10 @@ impl ApiError {
 
     /// `ERROR_ARGUMENT`: `The value of an argument 'NAME' has an invalid type`.
     pub fn argument_type(name: &str) -> Self {
-        Self::argument(name, format!("The value of an argument '{name}' has an invalid type"))
+        Self::argument(
+            name,
+            format!("The value of an argument '{name}' has an invalid type"),
+        )
     }
 
     fn argument(name: &str, description: String) -> Self {

@@ -54,17 +54,23 @@ macro_rules! method {
             name: $name,
             scope: $scope,
             batchable: true,
-            handler: |ctx, params| Box::pin({
-                use $module as m;
-                m::call(ctx, params)
-            }),
+            handler: |ctx, params| {
+                Box::pin({
+                    use $module as m;
+                    m::call(ctx, params)
+                })
+            },
         }
     };
 }
 
 /// Every method openlines serves, sorted by name.
 pub static METHODS: &[MethodDef] = &[
-    method!("imopenlines.crm.chat.get", Some(Scope::Imopenlines), methods::imopenlines_crm_chat_get),
+    method!(
+        "imopenlines.crm.chat.get",
+        Some(Scope::Imopenlines),
+        methods::imopenlines_crm_chat_get
+    ),
     method!("server.time", None, methods::server_time),
 ];
 
@@ -84,7 +90,12 @@ mod tests {
     #[test]
     fn table_is_sorted_lower_case_and_unique() {
         for pair in METHODS.windows(2) {
-            assert!(pair[0].name < pair[1].name, "{} before {}", pair[0].name, pair[1].name);
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} before {}",
+                pair[0].name,
+                pair[1].name
+            );
         }
         for def in METHODS {
             assert_eq!(def.name, def.name.to_ascii_lowercase());

@@ -35,7 +35,11 @@ impl Store {
 
     /// The read level granted to `user_id` on `entity_type`; `all` when nothing is granted
     /// (the portal's default role). An unreadable stored value counts as `none`.
-    pub async fn read_level(&self, user_id: i64, entity_type: &str) -> Result<ReadLevel, StoreError> {
+    pub async fn read_level(
+        &self,
+        user_id: i64,
+        entity_type: &str,
+    ) -> Result<ReadLevel, StoreError> {
         let level: Option<(String,)> = with_pool!(self.backend(), pool => sqlx::query_as(
             "SELECT read_level FROM crm_permissions WHERE user_id = $1 AND entity_type = $2",
         )
@@ -63,10 +67,12 @@ impl Store {
         .bind(record.id.get())
         .fetch_optional(pool)
         .await)?;
-        Ok(row.map(|(assigned_by_id, assigned_department_id, opened)| CrmRecordAccess {
-            assigned_by_id,
-            assigned_department_id,
-            opened,
-        }))
+        Ok(row.map(
+            |(assigned_by_id, assigned_department_id, opened)| CrmRecordAccess {
+                assigned_by_id,
+                assigned_department_id,
+                opened,
+            },
+        ))
     }
 }

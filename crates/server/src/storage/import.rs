@@ -215,7 +215,13 @@ impl ImportWriter {
         Ok(writer)
     }
 
-    async fn remember(&mut self, kind: &str, int_id: i64, text_id: &str, line: i64) -> Result<(), StoreError> {
+    async fn remember(
+        &mut self,
+        kind: &str,
+        int_id: i64,
+        text_id: &str,
+        line: i64,
+    ) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO import_lines (kind, int_id, text_id, line) VALUES ($1, $2, $3, $4)
@@ -256,7 +262,13 @@ impl ImportWriter {
         self.remember("user", row.id, "", line).await
     }
 
-    pub async fn permission(&mut self, line: i64, user_id: i64, entity_type: &str, level: &str) -> Result<(), StoreError> {
+    pub async fn permission(
+        &mut self,
+        line: i64,
+        user_id: i64,
+        entity_type: &str,
+        level: &str,
+    ) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO crm_permissions (user_id, entity_type, read_level) VALUES ($1, $2, $3)
@@ -265,7 +277,8 @@ impl ImportWriter {
             entity_type,
             level,
         )?;
-        self.remember("permission", user_id, entity_type, line).await
+        self.remember("permission", user_id, entity_type, line)
+            .await
     }
 
     pub async fn webhook(&mut self, line: i64, row: &WebhookUpsert) -> Result<(), StoreError> {
@@ -281,7 +294,8 @@ impl ImportWriter {
             row.expires_at,
             self.now,
         )?;
-        self.remember("webhook", row.user_id, &row.code_sha256, line).await
+        self.remember("webhook", row.user_id, &row.code_sha256, line)
+            .await
     }
 
     pub async fn token(&mut self, line: i64, row: &TokenUpsert) -> Result<(), StoreError> {
@@ -300,7 +314,8 @@ impl ImportWriter {
             row.default_expires_at,
             row.client_id.as_deref(),
         )?;
-        self.remember("token", row.user_id, &row.access_sha256, line).await
+        self.remember("token", row.user_id, &row.access_sha256, line)
+            .await
     }
 
     pub async fn crm_record(&mut self, line: i64, row: &CrmRecordUpsert) -> Result<(), StoreError> {
@@ -319,7 +334,12 @@ impl ImportWriter {
     }
 
     /// A connector; `None` keeps (or, for a new one, derives) title and active flag.
-    pub async fn connector(&mut self, id: &str, title: Option<&str>, active: Option<bool>) -> Result<(), StoreError> {
+    pub async fn connector(
+        &mut self,
+        id: &str,
+        title: Option<&str>,
+        active: Option<bool>,
+    ) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO connectors (id, title, active) VALUES ($1, COALESCE($2, $1), COALESCE($3, TRUE))
@@ -333,7 +353,12 @@ impl ImportWriter {
     }
 
     /// An open line; `None` keeps (or defaults) name and active flag.
-    pub async fn line(&mut self, id: i64, name: Option<&str>, active: Option<bool>) -> Result<(), StoreError> {
+    pub async fn line(
+        &mut self,
+        id: i64,
+        name: Option<&str>,
+        active: Option<bool>,
+    ) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO lines (id, name, active) VALUES ($1, COALESCE($2, ''), COALESCE($3, TRUE))
@@ -365,7 +390,13 @@ impl ImportWriter {
 
     /// The chat shorthand: one session for `chat_id` with `status`, bound to `crm` (applied at
     /// the end of the import, when every chat and record is known).
-    pub async fn chat_shorthand(&mut self, line: i64, chat_id: i64, status: i64, crm: &[(&str, i64)]) -> Result<(), StoreError> {
+    pub async fn chat_shorthand(
+        &mut self,
+        line: i64,
+        chat_id: i64,
+        status: i64,
+        crm: &[(&str, i64)],
+    ) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO import_shorthand (chat_id, status, line) VALUES ($1, $2, $3)
@@ -377,7 +408,12 @@ impl ImportWriter {
         self.stage_bindings("chat", chat_id, crm, line).await
     }
 
-    pub async fn session(&mut self, line: i64, row: &SessionUpsert, crm: Option<&[(&str, i64)]>) -> Result<(), StoreError> {
+    pub async fn session(
+        &mut self,
+        line: i64,
+        row: &SessionUpsert,
+        crm: Option<&[(&str, i64)]>,
+    ) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
@@ -401,7 +437,13 @@ impl ImportWriter {
         }
     }
 
-    async fn stage_bindings(&mut self, owner: &str, owner_id: i64, crm: &[(&str, i64)], line: i64) -> Result<(), StoreError> {
+    async fn stage_bindings(
+        &mut self,
+        owner: &str,
+        owner_id: i64,
+        crm: &[(&str, i64)],
+        line: i64,
+    ) -> Result<(), StoreError> {
         // A later line for the same owner replaces the earlier one's bindings.
         exec!(
             self,
@@ -435,8 +477,12 @@ impl ImportWriter {
         let mut problems = Vec::new();
         for check in REFERENCE_CHECKS {
             let sql = format!("{check} ORDER BY 1 LIMIT {MAX_REPORTED}");
-            let rows: Vec<(i64, String)> = with_tx!(&mut self.tx, conn => sqlx::query_as(sql.as_str()).fetch_all(conn).await)?;
-            problems.extend(rows.into_iter().map(|(line, message)| Dangling { line, message }));
+            let rows: Vec<(i64, String)> =
+                with_tx!(&mut self.tx, conn => sqlx::query_as(sql.as_str()).fetch_all(conn).await)?;
+            problems.extend(
+                rows.into_iter()
+                    .map(|(line, message)| Dangling { line, message }),
+            );
         }
         problems.sort_by_key(|problem| problem.line);
         problems.truncate(MAX_REPORTED as usize);
@@ -452,7 +498,12 @@ impl ImportWriter {
 
     /// Makes everything permanent.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        for table in ["import_lines", "import_bindings", "import_binding_owners", "import_shorthand"] {
+        for table in [
+            "import_lines",
+            "import_bindings",
+            "import_binding_owners",
+            "import_shorthand",
+        ] {
             let sql = format!("DROP TABLE IF EXISTS {table}");
             with_tx!(&mut self.tx, conn => sqlx::query(sql.as_str()).execute(conn).await.map(|_| ()))?;
         }

@@ -1,0 +1,246 @@
+//! `TestApp`: a running server with the demo data, and callers for it.
+
+use openlines::clock::Clock;
+use openlines::fixtures::demo;
+use openlines::state::{AppState, Settings};
+use openlines::storage::{Store, StoreOptions};
+use reqwest::header::CONTENT_TYPE;
+use serde_json::Value;
+use std::net::SocketAddr;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub const ADMIN_HOOK: &str = "/rest/1/demo0123456789ab";
+pub const LIMITED_HOOK: &str = "/rest/5/limited0123456789";
+pub const CRM_ONLY_HOOK: &str = "/rest/1/crmonly012345678";
+pub const NO_SCOPE_HOOK: &str = "/rest/1/noscope012345678";
+pub const INACTIVE_HOOK: &str = "/rest/4/inactive01234567";
+
+/// A server on 127.0.0.1:0 with its own database.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub http: reqwest::Client,
+    pub store: Store,
+    _dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+/// An answer: status, headers and the body parsed as JSON (or `Value::Null`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl TestApp {
+    /// The server with the demo data loaded.
+    pub async fn demo() -> TestApp {
+        TestApp::with_settings(Settings::default(), &[demo::DEMO_JSONL]).await
+    }
+
+    /// The server with the demo data and extra fixture lines.
+    pub async fn demo_with(extra: &str) -> TestApp {
+        TestApp::with_settings(Settings::default(), &[demo::DEMO_JSONL, extra]).await
+    }
+
+    /// The server with `settings` and the given fixture files loaded in order.
+    pub async fn with_settings(settings: Settings, fixtures: &[&str]) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("openlines.db");
+        let store = Store::open(&StoreOptions::new(db_path.to_string_lossy()))
+            .await
+            .expect("open store");
+        store.migrate().await.expect("migrate");
+        let now = Clock::default().now_secs();
+        for fixture in fixtures {
+            openlines::fixtures::import::import(&store, fixture.as_bytes(), now, |_| {})
+                .await
+                .expect("fixture loads");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let state = AppState::new(store.clone(), settings, Clock::default());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(openlines::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            address,
+            http: reqwest::Client::new(),
+            store,
+
+            _dir: dir,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// POST with a JSON body.
+    pub async fn post_json(&self, path: &str, body: Value) -> Answer {
+        let response = self
+            .http
+            .post(self.url(path))
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        Answer::read(response).await
+    }
+
+    /// POST with a raw body and content type.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Answer {
+        let response = self
+            .http
+            .post(self.url(path))
+            .header(CONTENT_TYPE, content_type)
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request");
+        Answer::read(response).await
+    }
+
+    /// POST `application/x-www-form-urlencoded`.
+    pub async fn post_form(&self, path: &str, body: &str) -> Answer {
+        self.post_raw(path, "application/x-www-form-urlencoded", body)
+            .await
+    }
+
+    /// GET.
+    pub async fn get(&self, path_and_query: &str) -> Answer {
+        let response = self
+            .http
+            .get(self.url(path_and_query))
+            .send()
+            .await
+            .expect("request");
+        Answer::read(response).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Answer {
+    pub async fn read(response: reqwest::Response) -> Answer {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    /// The `result` of a success, after checking the envelope's keys and `time` block.
+    pub fn result(&self) -> &Value {
+        assert_eq!(self.status, 200, "expected success, got {}", self.text);
+        let keys: Vec<&str> = self
+            .json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["result", "time"], "envelope keys of {}", self.text);
+        assert_time_block(&self.json["time"]);
+        &self.json["result"]
+    }
+
+    /// Checks an error answer exactly: status and the whole body.
+    pub fn assert_error(&self, status: u16, body: Value) {
+        assert_eq!(self.status, status, "status of {}", self.text);
+        assert_eq!(self.json, body, "body");
+        assert!(self.json.get("time").is_none() && self.json.get("result").is_none());
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// The `time` block of spec §2.2: integer `start`, float `finish`/`duration`, numeric
+/// `processing`, ISO-8601 dates with offset, integer `operating_reset_at`, numeric `operating`.
+pub fn assert_time_block(time: &Value) {
+    let keys: Vec<&str> = time
+        .as_object()
+        .expect("time object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "start",
+            "finish",
+            "duration",
+            "processing",
+            "date_start",
+            "date_finish",
+            "operating",
+            "operating_reset_at"
+        ]
+    );
+    assert!(time["start"].is_i64(), "start is an integer: {time}");
+    assert!(time["finish"].is_f64(), "finish is a float: {time}");
+    assert!(time["duration"].is_f64(), "duration is a float: {time}");
+    assert!(time["processing"].is_number());
+    assert!(time["operating"].is_number());
+    assert!(time["operating_reset_at"].is_i64());
+    for key in ["date_start", "date_finish"] {
+        let date = time[key].as_str().expect("date string");
+        assert_eq!(date.len(), 25, "{date}");
+        assert!(date.ends_with("+00:00"), "{date}");
+    }
+}
+
+/// `{"CHAT_ID": id, "CONNECTOR_ID": connector, "CONNECTOR_TITLE": title}`.
+pub fn chat(id: &str, connector: &str, title: &str) -> Value {
+    serde_json::json!({"CHAT_ID": id, "CONNECTOR_ID": connector, "CONNECTOR_TITLE": title})
+}
+
+impl TestApp {
+    /// A server over a database that was filled beforehand (e.g. by `openlines import`).
+    pub async fn on_existing_database(dir: TempDir) -> TestApp {
+        let db_path = dir.path().join("openlines.db");
+        let store = Store::open(&StoreOptions::new(db_path.to_string_lossy()))
+            .await
+            .expect("open store");
+        store.migrate().await.expect("migrate");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let state = AppState::new(store.clone(), Settings::default(), Clock::default());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(openlines::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            address,
+            http: reqwest::Client::new(),
+            store,
+            _dir: dir,
+            stop: Some(stop),
+        }
+    }
+}

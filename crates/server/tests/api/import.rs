@@ -1,0 +1,357 @@
+//! `openlines import` end to end: the real binary loads files into a real SQLite file, and the
+//! server then answers from it.
+
+use crate::helpers::{chat, TestApp, ADMIN_HOOK};
+use serde_json::json;
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::Row;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const GOOD: &str = r#"{"type":"user","id":1,"name":"Admin","admin":true}
+{"type":"webhook","user_id":1,"code":"demo0123456789ab","scopes":["imopenlines","crm"]}
+{"type":"deal","id":288,"title":"Website redesign","assigned_by_id":1}
+{"type":"chat","id":9852,"connector_id":"livechat","line_id":1,"status":20,"crm":[{"entity_type":"deal","entity_id":288}]}
+"#;
+
+fn openlines(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openlines"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run openlines");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn import_file(dir: &Path, name: &str, content: &str) -> Output {
+    let file = dir.join(name);
+    std::fs::write(&file, content).unwrap();
+    let db = dir.join("openlines.db");
+    openlines(
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+        None,
+    )
+}
+
+/// Every row of every table, in a stable order, as text.
+async fn dump(db: &Path) -> Vec<String> {
+    let pool = SqlitePoolOptions::new()
+        .connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let mut rows = Vec::new();
+    for table in [
+        "departments",
+        "users",
+        "crm_permissions",
+        "webhooks",
+        "oauth_tokens",
+        "crm_records",
+        "connectors",
+        "lines",
+        "chats",
+        "sessions",
+        "session_crm_bindings",
+    ] {
+        let columns: Vec<String> = sqlx::query(&format!(
+            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+        ))
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<String, _>(0))
+        .collect();
+        let select = columns
+            .iter()
+            .map(|c| format!("quote({c})"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        let ordered: Vec<String> = sqlx::query(&format!("SELECT {select} FROM {table} ORDER BY 1"))
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| format!("{table}: {}", row.get::<String, _>(0)))
+            .collect();
+        rows.extend(ordered);
+    }
+    pool.close().await;
+    rows
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn a_good_file_loads_and_the_server_answers_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = import_file(dir.path(), "good.jsonl", GOOD);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("imported 4 records from 4 lines"),
+        "{}",
+        stderr(&output)
+    );
+    let app = TestApp::on_existing_database(dir).await;
+    let answer = app
+        .post_json(
+            &format!("{ADMIN_HOOK}/imopenlines.crm.chat.get"),
+            json!({"CRM_ENTITY_TYPE":"deal","CRM_ENTITY":288,"ACTIVE_ONLY":"N"}),
+        )
+        .await;
+    assert_eq!(
+        answer.result(),
+        &json!([chat("9852", "livechat", "Live Chat")])
+    );
+}
+
+#[tokio::test]
+async fn reimporting_the_same_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(import_file(dir.path(), "good.jsonl", GOOD).status.success());
+    let before = dump(&dir.path().join("openlines.db")).await;
+    assert!(import_file(dir.path(), "good.jsonl", GOOD).status.success());
+    assert_eq!(dump(&dir.path().join("openlines.db")).await, before);
+    // The demo data too, which uses explicit sessions.
+    assert!(import_file(
+        dir.path(),
+        "demo.jsonl",
+        openlines::fixtures::demo::DEMO_JSONL
+    )
+    .status
+    .success());
+    let with_demo = dump(&dir.path().join("openlines.db")).await;
+    assert!(import_file(
+        dir.path(),
+        "demo.jsonl",
+        openlines::fixtures::demo::DEMO_JSONL
+    )
+    .status
+    .success());
+    assert_eq!(dump(&dir.path().join("openlines.db")).await, with_demo);
+}
+
+#[tokio::test]
+async fn a_broken_line_names_its_number_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(import_file(dir.path(), "good.jsonl", GOOD).status.success());
+    let before = dump(&dir.path().join("openlines.db")).await;
+    let broken = r#"{"type":"lead","id":1205,"title":"Before the break"}
+{"type":"lead","id":1206,"title":"Also before"}
+{"type":"lead","id":1207,"title":
+{"type":"lead","id":1208,"title":"After the break"}
+{"type":"planet","id":3}
+{"type":"chat","connector_id":"livechat"}
+{"type":"chat","id":"twelve","connector_id":"livechat"}
+{"type":"session","id":5,"chat_id":9852,"status":33}
+"#;
+    let output = import_file(dir.path(), "broken.jsonl", broken);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(text.contains("broken.jsonl:3: not valid JSON"), "{text}");
+    assert!(
+        text.contains("broken.jsonl:5: unknown variant `planet`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken.jsonl:6: missing field `id`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken.jsonl:7: invalid type: string \"twelve\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken.jsonl:8: status 33 is not a Bitrix24 session status"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("broken.jsonl:1:") && !text.contains("broken.jsonl:4:"),
+        "{text}"
+    );
+    assert!(text.contains("nothing was imported"), "{text}");
+    assert_eq!(dump(&dir.path().join("openlines.db")).await, before);
+}
+
+#[tokio::test]
+async fn dangling_references_name_their_lines_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = r#"{"type":"user","id":1,"admin":true}
+{"type":"chat","id":5,"connector_id":"nosuchconnector","status":20}
+{"type":"session","id":9,"chat_id":404,"status":20}
+{"type":"chat","id":6,"connector_id":"livechat","crm":[{"entity_type":"deal","entity_id":999}]}
+{"type":"webhook","user_id":77,"code":"orphanhook000000"}
+"#;
+    let output = import_file(dir.path(), "dangling.jsonl", file);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(
+        text.contains(
+            "dangling.jsonl:2: chat 5 uses connector nosuchconnector, which does not exist"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("dangling.jsonl:3: session 9 belongs to chat 404, which does not exist"),
+        "{text}"
+    );
+    assert!(
+        text.contains("dangling.jsonl:4: binding to deal 999, which does not exist"),
+        "{text}"
+    );
+    assert!(
+        text.contains("dangling.jsonl:5: webhook refers to user 77, who does not exist"),
+        "{text}"
+    );
+    let rows = dump(&dir.path().join("openlines.db")).await;
+    assert!(
+        !rows
+            .iter()
+            .any(|row| row.starts_with("users:") || row.starts_with("chats:")),
+        "{rows:?}"
+    );
+}
+
+#[tokio::test]
+async fn lines_may_come_in_any_order_and_stdin_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let reversed: String = GOOD.lines().rev().map(|line| format!("{line}\n")).collect();
+    let db = dir.path().join("openlines.db");
+    let output = openlines(
+        &["import", "-", "--db", db.to_str().unwrap()],
+        Some(&reversed),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let app = TestApp::on_existing_database(dir).await;
+    let answer = app
+        .post_json(
+            &format!("{ADMIN_HOOK}/imopenlines.crm.chat.get"),
+            json!({"CRM_ENTITY_TYPE":"deal","CRM_ENTITY":288}),
+        )
+        .await;
+    assert_eq!(
+        answer.result(),
+        &json!([chat("9852", "livechat", "Live Chat")])
+    );
+}
+
+#[tokio::test]
+async fn exported_hashes_are_accepted_instead_of_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    // sha256("demo0123456789ab")
+    let hashed = GOOD.replace(
+        r#""code":"demo0123456789ab""#,
+        r#""code_sha256":"91b1ce8dc0ba4d2c1e9e5cd8e4e49ac1c6fbd30d35d0e01fa0b1d3e96ed32cc2""#,
+    );
+    let expected = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(b"demo0123456789ab"))
+    };
+    let hashed = hashed.replace(
+        "91b1ce8dc0ba4d2c1e9e5cd8e4e49ac1c6fbd30d35d0e01fa0b1d3e96ed32cc2",
+        &expected,
+    );
+    assert!(import_file(dir.path(), "hashed.jsonl", &hashed)
+        .status
+        .success());
+    let app = TestApp::on_existing_database(dir).await;
+    let answer = app
+        .post_json(
+            &format!("{ADMIN_HOOK}/imopenlines.crm.chat.get"),
+            json!({"CRM_ENTITY_TYPE":"deal","CRM_ENTITY":288}),
+        )
+        .await;
+    assert_eq!(
+        answer.result(),
+        &json!([chat("9852", "livechat", "Live Chat")])
+    );
+}
+
+#[tokio::test]
+async fn webhook_commands_create_list_and_revoke() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(import_file(dir.path(), "good.jsonl", GOOD).status.success());
+    let db = dir.path().join("openlines.db");
+    let db = db.to_str().unwrap();
+    let added = openlines(
+        &[
+            "webhook",
+            "add",
+            "--user",
+            "1",
+            "--scope",
+            "imopenlines",
+            "--db",
+            db,
+            "--base-url",
+            "http://h",
+        ],
+        None,
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let url = String::from_utf8(added.stdout).unwrap().trim().to_owned();
+    assert!(
+        url.starts_with("http://h/rest/1/")
+            && url.ends_with('/')
+            && url.len() == "http://h/rest/1/".len() + 17,
+        "{url}"
+    );
+    let listed =
+        String::from_utf8(openlines(&["webhook", "list", "--db", db], None).stdout).unwrap();
+    assert!(
+        listed.contains("imopenlines") && !listed.contains(&url[16..32]),
+        "{listed}"
+    );
+    let token = openlines(
+        &[
+            "token",
+            "add",
+            "--user",
+            "1",
+            "--scope",
+            "imopenlines",
+            "--ttl",
+            "60",
+            "--db",
+            db,
+        ],
+        None,
+    );
+    assert!(token.status.success());
+    assert_eq!(String::from_utf8(token.stdout).unwrap().trim().len(), 64);
+    let unknown_user = openlines(&["webhook", "add", "--user", "42", "--db", db], None);
+    assert!(!unknown_user.status.success());
+    assert!(stderr(&unknown_user).contains("there is no user 42"));
+    let bad_scope = openlines(
+        &[
+            "webhook", "add", "--user", "1", "--scope", "tasks", "--db", db,
+        ],
+        None,
+    );
+    assert!(!bad_scope.status.success());
+    assert!(openlines(&["webhook", "revoke", "2", "--db", db], None)
+        .status
+        .success());
+    assert!(!openlines(&["webhook", "revoke", "99", "--db", db], None)
+        .status
+        .success());
+}

@@ -1,0 +1,12 @@
+#![allow(unreachable_pub)] // helpers are `pub` for the test modules of this one binary
+//! The HTTP suite: every test starts the real server on an ephemeral port over its own SQLite
+//! file (or PostgreSQL schema, see `helpers`) and talks HTTP to it.
+
+mod helpers;
+
+mod auth;
+mod chat_get;
+mod envelope;
+mod import;
+mod routing;
+mod scopes;
