@@ -25,6 +25,11 @@ impl Clock {
         Clock { offset }
     }
 
+    /// The offset from UTC in seconds (`TIME_ZONE_OFFSET` of `profile`).
+    pub fn offset_seconds(&self) -> i32 {
+        self.offset.whole_seconds()
+    }
+
     /// Now, in Unix seconds with microseconds.
     pub fn now(&self) -> f64 {
         SystemTime::now()

@@ -8,6 +8,7 @@
 //! - [`methods`]: one file per Bitrix24 method.
 //! - [`domain`]: types and rules (CRM types, session statuses, permissions, scopes).
 //! - [`storage`]: SQL for SQLite and PostgreSQL behind one [`storage::Store`].
+//! - [`limits`]: the leaky bucket and the operating-time budget, state behind a trait.
 //!
 //! Around them: [`fixtures`] (JSON Lines import and the demo data), [`state`] and [`clock`]
 //! (what requests share), and [`cli`] (the `openlines` command).
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod domain;
 pub mod fixtures;
 pub mod http;
+pub mod limits;
 pub mod methods;
 pub mod rpc;
 pub mod state;

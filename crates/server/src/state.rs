@@ -1,6 +1,7 @@
 //! What every request shares: the store, the settings, the clock.
 
 use crate::clock::Clock;
+use crate::limits::{LimitSettings, Limiter};
 use crate::storage::Store;
 use openlines_wire::params::Limits;
 use std::sync::Arc;
@@ -17,6 +18,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Refuse webhook calls that did not come over HTTPS, as Bitrix24 cloud does.
     pub require_https: bool,
+    /// The request-intensity and operating-time limits.
+    pub limits: LimitSettings,
 }
 
 impl Default for Settings {
@@ -27,6 +30,7 @@ impl Default for Settings {
             // The cloud cuts a request at 60 s (spec §1.5).
             request_timeout: Duration::from_secs(60),
             require_https: false,
+            limits: LimitSettings::bitrix_defaults(),
         }
     }
 }
@@ -40,16 +44,29 @@ struct Inner {
     store: Store,
     settings: Settings,
     clock: Clock,
+    limiter: Limiter,
 }
 
 impl AppState {
-    /// Bundles the parts.
+    /// Bundles the parts, with in-process limiter state.
     pub fn new(store: Store, settings: Settings, clock: Clock) -> Self {
+        let limiter = Limiter::in_memory(settings.limits);
+        AppState::with_limiter(store, settings, clock, limiter)
+    }
+
+    /// Bundles the parts with a given limiter (shared state for several instances).
+    pub fn with_limiter(store: Store, settings: Settings, clock: Clock, limiter: Limiter) -> Self {
         AppState(Arc::new(Inner {
             store,
             settings,
             clock,
+            limiter,
         }))
+    }
+
+    /// The limits.
+    pub fn limiter(&self) -> &Limiter {
+        &self.0.limiter
     }
 
     /// The database.

@@ -26,7 +26,11 @@ pub struct Time {
     /// `finish` as ISO-8601 with the portal's offset.
     pub date_finish: String,
     /// Seconds this method has run for this caller in the last ten minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "compact_number"
+    )]
     pub operating: Option<f64>,
     /// Unix time the oldest minute of that budget drops out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +40,21 @@ pub struct Time {
 fn as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     // Truncation is what the portal does: its typed-int properties cut the fraction.
     serializer.serialize_i64(value.trunc() as i64)
+}
+
+/// Whole numbers as integers (`0`, not `0.0`), as PHP writes a float that has no fraction
+/// only after rounding to an int-typed property.
+fn compact_number<S: serde::Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => {
+            serializer.serialize_i64(*number as i64)
+        }
+        Some(number) => serializer.serialize_f64(*number),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// A successful answer.
@@ -99,6 +118,7 @@ mod tests {
         assert_eq!(written["start"], json!(1773223732));
         assert_eq!(written["processing"], json!(0));
         assert_eq!(written["finish"], json!(1773223733.25));
+        assert_eq!(written["operating"], json!(0));
     }
 
     #[test]

@@ -252,6 +252,15 @@ fn canonical_index(key: &str) -> Option<u64> {
     }
 }
 
+/// A PHP array as `json_encode` writes it: a list when its keys are exactly `0..n` in order
+/// (and for an empty array), an object otherwise. Applied to nested values too.
+pub fn php_array(map: Map<String, Value>) -> Value {
+    if map.is_empty() {
+        return Value::Array(Vec::new());
+    }
+    normalize(Value::Object(map))
+}
+
 fn normalize(value: Value) -> Value {
     match value {
         Value::Object(map) => {

@@ -3,6 +3,7 @@
 use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::fixtures::demo;
+use crate::limits::{BucketConfig, LimitSettings, OperatingConfig};
 use crate::state::{AppState, Settings};
 use clap::Args;
 use openlines_wire::params::Limits;
@@ -34,12 +35,52 @@ pub struct ServeArgs {
     /// Portal time zone offset for dates in answers, e.g. `+03:00`.
     #[arg(long, env = "OPENLINES_UTC_OFFSET", default_value = "+00:00", value_parser = parse_offset)]
     pub utc_offset: UtcOffset,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Refuse webhook calls over plain HTTP with `400 INVALID_REQUEST` like Bitrix24 cloud
     /// (a reverse proxy's `X-Forwarded-Proto: https` counts as HTTPS).
     #[arg(long, env = "OPENLINES_REQUIRE_HTTPS")]
     pub require_https: bool,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// The two Bitrix24 limits; defaults are the non-Enterprise plans' numbers.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Leaky bucket size: requests one client may burst.
+    #[arg(long, env = "OPENLINES_RATE_LIMIT_BURST", default_value_t = 50.0)]
+    pub rate_limit_burst: f64,
+    /// Leaky bucket drain, requests per second.
+    #[arg(long, env = "OPENLINES_RATE_LIMIT_PER_SECOND", default_value_t = 2.0)]
+    pub rate_limit_per_second: f64,
+    /// Switch the request-intensity limit off.
+    #[arg(long, env = "OPENLINES_NO_RATE_LIMIT")]
+    pub no_rate_limit: bool,
+    /// Seconds one method may run per webhook or application within the window.
+    #[arg(long, env = "OPENLINES_OPERATING_LIMIT", default_value_t = 480.0)]
+    pub operating_limit: f64,
+    /// The operating-time window in seconds.
+    #[arg(long, env = "OPENLINES_OPERATING_WINDOW", default_value_t = 600)]
+    pub operating_window: i64,
+    /// Switch the operating-time limit off.
+    #[arg(long, env = "OPENLINES_NO_OPERATING_LIMIT")]
+    pub no_operating_limit: bool,
+}
+
+impl LimitArgs {
+    pub fn settings(&self) -> LimitSettings {
+        LimitSettings {
+            bucket: (!self.no_rate_limit).then_some(BucketConfig {
+                capacity: self.rate_limit_burst,
+                drain_per_second: self.rate_limit_per_second,
+            }),
+            operating: (!self.no_operating_limit).then_some(OperatingConfig {
+                limit_seconds: self.operating_limit,
+                window_seconds: self.operating_window,
+            }),
+        }
+    }
 }
 
 fn parse_offset(text: &str) -> Result<UtcOffset, String> {
@@ -72,6 +113,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout),
         require_https: args.require_https,
+        limits: args.limits.settings(),
     };
     tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
     if args.demo {

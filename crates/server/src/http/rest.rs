@@ -1,20 +1,21 @@
 //! The REST handler: one request, one method call, in the portal's order of checks:
-//! method lookup (404 before auth, spec §1.6) → body and parameters → credentials → scope
-//! (in dispatch) → the method.
+//! method lookup (404 before auth, spec §1.6) → request-intensity limit → body and
+//! parameters → credentials → scope, budget and method (in `dispatch`).
 
 use super::route::{self, Format};
 use super::{credentials, params, respond};
 use crate::auth::{authenticate, Credentials};
 use crate::clock::CallSpan;
 use crate::rpc::dispatch::dispatch;
-use crate::rpc::registry::{self, MethodOutput};
+use crate::rpc::registry;
 use crate::rpc::{ApiError, CallContext};
 use crate::state::AppState;
 use axum::body::{to_bytes, Body};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use openlines_wire::ErrorCode;
+use std::net::SocketAddr;
 
 /// Every request that no other route takes.
 pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Response {
@@ -28,16 +29,10 @@ pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Res
         return respond::write(StatusCode::OK, &serde_json::Value::Null, format);
     }
     match call(&state, path, request, started).await {
-        Ok((output, span)) => {
-            // Operating-time accounting arrives with the limiter; until then the budget is
-            // untouched and resets ten minutes after the call (spec §2.2).
-            let reset_at = span.finish.floor() as i64 + 600;
-            let time = state.clock().time_block(span, 0.0, reset_at);
-            respond::success(output, &time, format)
-        }
+        Ok(response) => response,
         Err(error) => {
             if let Some(cause) = error.internal_cause() {
-                tracing::error!(error.code = %error.code(), error.cause = cause, "method failed");
+                tracing::error!(error.code = %error.code(), error.cause = cause, "request failed");
             }
             respond::error(&error, format)
         }
@@ -49,9 +44,18 @@ async fn call(
     path: route::RestPath,
     request: Request<Body>,
     started: f64,
-) -> Result<(MethodOutput, CallSpan), ApiError> {
+) -> Result<Response, ApiError> {
     let def =
         registry::lookup(&path.method).ok_or_else(|| ApiError::new(ErrorCode::MethodNotFound))?;
+    let client = client_address(&request);
+    if !state
+        .limiter()
+        .admit(&client, started)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        return Err(ApiError::new(ErrorCode::QueryLimitExceeded));
+    }
     let settings = state.settings();
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, settings.max_body_bytes)
@@ -79,26 +83,28 @@ async fn call(
         caller,
         in_batch: false,
     };
-    let method_start = state.clock().now();
-    let output = tokio::time::timeout(settings.request_timeout, dispatch(def, ctx, params))
+    let executed = tokio::time::timeout(settings.request_timeout, dispatch(def, ctx, params))
         .await
-        .map_err(|_| {
-            ApiError::with_description(
-                ErrorCode::InternalServerError,
-                format!(
-                    "The method did not finish within {} s",
-                    settings.request_timeout.as_secs()
-                ),
-            )
-        })??;
-    let method_end = state.clock().now();
+        .map_err(|_| timed_out(settings.request_timeout.as_secs()))?;
+    let output = executed.result?;
     let span = CallSpan {
         start: started,
-        method_start,
-        method_end,
+        method_start: executed.method_start,
+        method_end: executed.method_end,
         finish: state.clock().now(),
     };
-    Ok((output, span))
+    let time = state
+        .clock()
+        .time_block(span, executed.operating, executed.operating_reset_at);
+    Ok(respond::success(output, &time, path.format))
+}
+
+/// The client's address, the key of its leaky bucket (with the one portal this server is).
+fn client_address(request: &Request<Body>) -> String {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
 }
 
 /// Whether the request arrived over TLS: our own listener marks it, or a reverse proxy says so
@@ -122,6 +128,13 @@ fn body_too_large(limit: usize) -> ApiError {
         format!("Request body is larger than {limit} bytes"),
     )
     .with_status(413)
+}
+
+fn timed_out(seconds: u64) -> ApiError {
+    ApiError::with_description(
+        ErrorCode::InternalServerError,
+        format!("The method did not finish within {seconds} s"),
+    )
 }
 
 /// Paths outside `/rest/` answer like an unknown method.

@@ -4,7 +4,16 @@
 //! [`args`] holds the parameter rules several methods share (PHP `empty()`, numeric ids);
 //! [`crm_read`] the CRM read-permission check.
 
+pub mod app_info;
 pub mod args;
+pub mod batch;
+pub mod batch_refs;
 pub mod crm_read;
+pub mod feature_get;
 pub mod imopenlines_crm_chat_get;
+pub mod method_get;
+pub mod methods_list;
+pub mod profile;
+pub mod scope;
 pub mod server_time;
+pub mod user_current;

@@ -22,9 +22,16 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Whether `scope` was granted.
-    pub fn has_scope(&self, scope: Scope) -> bool {
-        self.scopes.contains(&scope)
+    /// The operating-time budget this caller spends on `method`: per webhook, or per
+    /// application (per user for tokens without an application), as the portal keys it.
+    pub fn budget_key(&self, method: &str) -> String {
+        match &self.auth {
+            AuthKind::Webhook { webhook_id } => format!("webhook:{webhook_id}:{method}"),
+            AuthKind::OAuth {
+                client_id: Some(client),
+            } => format!("app:{client}:{method}"),
+            AuthKind::OAuth { client_id: None } => format!("user:{}:{method}", self.user.id),
+        }
     }
 }
 

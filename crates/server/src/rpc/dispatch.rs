@@ -1,18 +1,70 @@
-//! The only way into a method handler: the scope check, then the handler.
+//! The only way into a method handler, for single calls and `batch` commands alike:
+//! scope check → operating-time budget → the handler → the time it took is booked.
 
 use super::registry::{MethodDef, MethodResult};
 use super::{ApiError, AuthKind, CallContext};
 use openlines_wire::params::Params;
 use openlines_wire::ErrorCode;
 
-/// Runs `def` for the caller in `ctx`, after checking that the caller holds its scope.
-pub async fn dispatch(def: &'static MethodDef, ctx: CallContext, params: Params) -> MethodResult {
-    if let Some(scope) = def.scope {
-        if !ctx.caller.has_scope(scope) {
-            return Err(insufficient_scope(&ctx));
+/// A finished call: its result and what the `time` block needs.
+#[derive(Debug)]
+pub struct Executed {
+    pub result: MethodResult,
+    pub method_start: f64,
+    pub method_end: f64,
+    /// Seconds this method ran for this caller in the window, after this call.
+    pub operating: f64,
+    pub operating_reset_at: i64,
+}
+
+/// Runs `def` for the caller in `ctx`.
+pub async fn dispatch(def: &'static MethodDef, ctx: CallContext, params: Params) -> Executed {
+    let state = ctx.state.clone();
+    let clock = state.clock();
+    let method_start = clock.now();
+    let window_end = method_start.floor() as i64 + 600;
+    let refused = |error: ApiError| Executed {
+        result: Err(error),
+        method_start,
+        method_end: method_start,
+        operating: 0.0,
+        operating_reset_at: window_end,
+    };
+    if !def.allows(&ctx.caller.scopes) {
+        return refused(insufficient_scope(&ctx));
+    }
+    // The outer `batch` is not accounted; each of its commands is (spec §4.2).
+    let budget = (def.name != "batch").then(|| ctx.caller.budget_key(def.name));
+    if let Some(budget) = &budget {
+        match state.limiter().is_exhausted(budget, method_start).await {
+            Ok(false) => {}
+            Ok(true) => return refused(ApiError::new(ErrorCode::OperationTimeLimit)),
+            Err(error) => return refused(ApiError::internal(error)),
         }
     }
-    (def.handler)(ctx, params).await
+    let result = (def.handler)(ctx, params).await;
+    let method_end = clock.now();
+    let (operating, operating_reset_at) = match &budget {
+        None => (0.0, window_end),
+        Some(budget) => match state
+            .limiter()
+            .record(budget, method_end, method_end - method_start)
+            .await
+        {
+            Ok(booked) => booked,
+            Err(error) => {
+                tracing::warn!(error.cause = %error, "operating time not booked");
+                (0.0, window_end)
+            }
+        },
+    };
+    Executed {
+        result,
+        method_start,
+        method_end,
+        operating,
+        operating_reset_at,
+    }
 }
 
 /// `insufficient_scope`, worded for the kind of credential; empty inside a batch (spec §5.2).

@@ -41,19 +41,22 @@ pub type Handler = fn(CallContext, Params) -> BoxFuture<'static, MethodResult>;
 pub struct MethodDef {
     /// Lower-case name, e.g. `imopenlines.crm.chat.getlastid`.
     pub name: &'static str,
-    /// The scope a caller needs; `None` for global methods.
-    pub scope: Option<Scope>,
+    /// The caller needs any one of these scopes; none for global methods.
+    pub scopes: &'static [Scope],
     /// Whether the method may run inside `batch`.
     pub batchable: bool,
     pub handler: Handler,
 }
 
 macro_rules! method {
-    ($name:literal, $scope:expr, $module:path) => {
+    ($name:literal, $scopes:expr, $module:path) => {
+        method!($name, $scopes, $module, batchable = true)
+    };
+    ($name:literal, $scopes:expr, $module:path, batchable = $batchable:literal) => {
         MethodDef {
             name: $name,
-            scope: $scope,
-            batchable: true,
+            scopes: $scopes,
+            batchable: $batchable,
             handler: |ctx, params| {
                 Box::pin({
                     use $module as m;
@@ -65,14 +68,35 @@ macro_rules! method {
 }
 
 /// Every method openlines serves, sorted by name.
+#[rustfmt::skip]
 pub static METHODS: &[MethodDef] = &[
-    method!(
-        "imopenlines.crm.chat.get",
-        Some(Scope::Imopenlines),
-        methods::imopenlines_crm_chat_get
-    ),
-    method!("server.time", None, methods::server_time),
+    method!("app.info",                 GLOBAL,      methods::app_info),
+    method!("batch",                    GLOBAL,      methods::batch, batchable = false),
+    method!("feature.get",              GLOBAL,      methods::feature_get),
+    method!("imopenlines.crm.chat.get", IMOPENLINES, methods::imopenlines_crm_chat_get),
+    method!("method.get",               GLOBAL,      methods::method_get),
+    method!("methods",                  GLOBAL,      methods::methods_list),
+    method!("profile",                  GLOBAL,      methods::profile),
+    method!("scope",                    GLOBAL,      methods::scope),
+    method!("server.time",              GLOBAL,      methods::server_time),
+    method!("user.current",             USER,        methods::user_current),
 ];
+
+const GLOBAL: &[Scope] = &[];
+const IMOPENLINES: &[Scope] = &[Scope::Imopenlines];
+const USER: &[Scope] = &[Scope::User, Scope::UserBrief, Scope::UserBasic];
+
+impl MethodDef {
+    /// Whether a caller holding `granted` may call this method.
+    pub fn allows(&self, granted: &[Scope]) -> bool {
+        self.scopes.is_empty() || self.scopes.iter().any(|scope| granted.contains(scope))
+    }
+
+    /// Whether the method needs no scope.
+    pub fn is_global(&self) -> bool {
+        self.scopes.is_empty()
+    }
+}
 
 /// The method called `name` (any letter case), if there is one.
 pub fn lookup(name: &str) -> Option<&'static MethodDef> {

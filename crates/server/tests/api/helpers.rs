@@ -16,6 +16,14 @@ pub const CRM_ONLY_HOOK: &str = "/rest/1/crmonly012345678";
 pub const NO_SCOPE_HOOK: &str = "/rest/1/noscope012345678";
 pub const INACTIVE_HOOK: &str = "/rest/4/inactive01234567";
 
+/// Default settings with both limits off, so suites that are not about limits never trip them.
+pub fn quiet_settings() -> Settings {
+    Settings {
+        limits: openlines::limits::LimitSettings::off(),
+        ..Settings::default()
+    }
+}
+
 /// A server on 127.0.0.1:0 with its own database.
 pub struct TestApp {
     pub address: SocketAddr,
@@ -37,12 +45,12 @@ pub struct Answer {
 impl TestApp {
     /// The server with the demo data loaded.
     pub async fn demo() -> TestApp {
-        TestApp::with_settings(Settings::default(), &[demo::DEMO_JSONL]).await
+        TestApp::with_settings(quiet_settings(), &[demo::DEMO_JSONL]).await
     }
 
     /// The server with the demo data and extra fixture lines.
     pub async fn demo_with(extra: &str) -> TestApp {
-        TestApp::with_settings(Settings::default(), &[demo::DEMO_JSONL, extra]).await
+        TestApp::with_settings(quiet_settings(), &[demo::DEMO_JSONL, extra]).await
     }
 
     /// The server with `settings` and the given fixture files loaded in order.
@@ -230,7 +238,7 @@ impl TestApp {
             .await
             .expect("bind");
         let address = listener.local_addr().expect("address");
-        let state = AppState::new(store.clone(), Settings::default(), Clock::default());
+        let state = AppState::new(store.clone(), quiet_settings(), Clock::default());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(openlines::serve(listener, state, async {
             let _ = stopped.await;

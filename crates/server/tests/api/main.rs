@@ -5,8 +5,11 @@
 mod helpers;
 
 mod auth;
+mod batch;
 mod chat_get;
 mod envelope;
 mod import;
+mod limits;
 mod routing;
 mod scopes;
+mod utility;
