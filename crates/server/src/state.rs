@@ -20,6 +20,10 @@ pub struct Settings {
     pub require_https: bool,
     /// The request-intensity and operating-time limits.
     pub limits: LimitSettings,
+    /// Lifetime of OAuth access tokens issued by `/oauth/token/`, in seconds.
+    pub access_token_ttl: i64,
+    /// Lifetime of OAuth refresh tokens, in seconds.
+    pub refresh_token_ttl: i64,
 }
 
 impl Default for Settings {
@@ -31,6 +35,9 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(60),
             require_https: false,
             limits: LimitSettings::bitrix_defaults(),
+            // One hour and 180 days, as on Bitrix24 (spec §10.2).
+            access_token_ttl: 3600,
+            refresh_token_ttl: 180 * 24 * 3600,
         }
     }
 }

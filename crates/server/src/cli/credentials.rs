@@ -86,7 +86,7 @@ pub struct TokenAddArgs {
 #[derive(Debug, Clone)]
 pub struct ScopeList(pub Vec<Scope>);
 
-fn parse_scopes(text: &str) -> Result<ScopeList, UnknownScope> {
+pub fn parse_scopes(text: &str) -> Result<ScopeList, UnknownScope> {
     parse_scope_list(text).map(ScopeList)
 }
 

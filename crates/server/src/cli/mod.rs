@@ -1,6 +1,7 @@
 //! The `openlines` command: one clap-derived configuration, every flag also an environment
 //! variable. `main` parses and calls [`run`]; each subcommand lives in its own file.
 
+pub mod app;
 pub mod credentials;
 pub mod import;
 pub mod serve;
@@ -30,6 +31,11 @@ pub enum Command {
     /// Manage OAuth access tokens.
     #[command(subcommand)]
     Token(credentials::TokenCommand),
+    /// Manage OAuth applications.
+    #[command(subcommand)]
+    App(app::AppCommand),
+    /// Call a REST method of openlines or a real portal and print the answer.
+    Call(openlines_client::cli::CallArgs),
     /// Create or update the database schema, then exit.
     Migrate(DbArgs),
 }
@@ -69,6 +75,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => import::run(args).await,
         Command::Webhook(command) => credentials::run_webhook(command).await,
         Command::Token(command) => credentials::run_token(command).await,
+        Command::App(command) => app::run(command).await,
+        Command::Call(args) => openlines_client::cli::run(args).await,
         Command::Migrate(db) => match db.open().await {
             Ok(store) => {
                 store.close().await;

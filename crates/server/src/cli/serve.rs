@@ -37,6 +37,16 @@ pub struct ServeArgs {
     pub utc_offset: UtcOffset,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Lifetime of access tokens issued by /oauth/token/, in seconds.
+    #[arg(long, env = "OPENLINES_ACCESS_TOKEN_TTL", default_value_t = 3600)]
+    pub access_token_ttl: i64,
+    /// Lifetime of refresh tokens, in seconds (180 days by default).
+    #[arg(
+        long,
+        env = "OPENLINES_REFRESH_TOKEN_TTL",
+        default_value_t = 15_552_000
+    )]
+    pub refresh_token_ttl: i64,
     /// Refuse webhook calls over plain HTTP with `400 INVALID_REQUEST` like Bitrix24 cloud
     /// (a reverse proxy's `X-Forwarded-Proto: https` counts as HTTPS).
     #[arg(long, env = "OPENLINES_REQUIRE_HTTPS")]
@@ -114,6 +124,8 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         request_timeout: Duration::from_secs(args.request_timeout),
         require_https: args.require_https,
         limits: args.limits.settings(),
+        access_token_ttl: args.access_token_ttl,
+        refresh_token_ttl: args.refresh_token_ttl,
     };
     tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
     if args.demo {

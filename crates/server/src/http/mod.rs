@@ -7,6 +7,7 @@
 
 pub mod credentials;
 pub mod middleware;
+pub mod oauth;
 pub mod params;
 pub mod respond;
 pub mod rest;
@@ -14,7 +15,7 @@ pub mod route;
 pub mod xml;
 
 use crate::state::AppState;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 
 /// The whole HTTP application.
@@ -22,6 +23,8 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(rest::ready))
+        .route("/oauth/token", any(oauth::token))
+        .route("/oauth/token/", any(oauth::token))
         .fallback(rest::entry)
         .with_state(state);
     middleware::wrap(routes)

@@ -109,7 +109,7 @@ fn client_address(request: &Request<Body>) -> String {
 
 /// Whether the request arrived over TLS: our own listener marks it, or a reverse proxy says so
 /// in `X-Forwarded-Proto` (trusted, since `--require-https` is meant for use behind one).
-fn is_https(parts: &axum::http::request::Parts) -> bool {
+pub fn is_https(parts: &axum::http::request::Parts) -> bool {
     parts.extensions.get::<ServedOverTls>().is_some()
         || parts
             .headers

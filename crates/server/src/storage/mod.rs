@@ -14,6 +14,7 @@ pub mod admin;
 pub mod auth;
 pub mod chats;
 pub mod import;
+pub mod oauth;
 
 use crate::domain::connector::STANDARD_CONNECTORS;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -10,6 +10,7 @@ mod chat_get;
 mod envelope;
 mod import;
 mod limits;
+mod oauth;
 mod routing;
 mod scopes;
 mod utility;

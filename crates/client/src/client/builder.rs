@@ -1,0 +1,285 @@
+//! [`ClientBuilder`]: everything about a client that is chosen once.
+
+use super::{Client, Inner};
+use crate::credentials::{Credentials, TokenHook, TokenPair};
+use crate::limiter::{Limiter, RateLimit};
+use crate::oauth::OAuthState;
+use crate::retry::RetryPolicy;
+use crate::Error;
+use reqwest::header::HeaderValue;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Configures a [`Client`]: timeouts, the client-side rate limit, retries and the token hook.
+///
+/// ```
+/// use openlines_client::{Client, Credentials, RateLimit, RetryPolicy};
+/// use std::time::Duration;
+///
+/// let client = Client::builder(Credentials::webhook("http://127.0.0.1:8080/rest/1/code/")?)
+///     .timeout(Duration::from_secs(5))
+///     .rate_limit(RateLimit { drain_per_second: 5.0, burst: 250 })
+///     .retry(RetryPolicy { max_attempts: 2, ..RetryPolicy::default() })
+///     .build()?;
+/// # let _ = client;
+/// # Ok::<(), openlines_client::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    timeout: Duration,
+    connect_timeout: Duration,
+    rate_limit: Option<RateLimit>,
+    retry: RetryPolicy,
+    hook: Option<TokenHook>,
+    user_agent: String,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("rate_limit", &self.rate_limit)
+            .field("retry", &self.retry)
+            .field("hook", &self.hook.is_some())
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Defaults: request timeout 60 s (a portal cuts requests at 60 s), connect timeout
+    /// 10 s, rate limit [`RateLimit::STANDARD`], [`RetryPolicy::default`], no token hook.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn new(credentials: Credentials) -> Self {
+        ClientBuilder {
+            credentials,
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            rate_limit: Some(RateLimit::STANDARD),
+            retry: RetryPolicy::default(),
+            hook: None,
+            user_agent: concat!("openlines-client/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+
+    /// How long one HTTP request may take, from sending to the last byte of the answer.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let builder = builder.timeout(std::time::Duration::from_secs(5));
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long opening a connection may take.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let builder = builder.connect_timeout(std::time::Duration::from_secs(2));
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Paces requests with this client-side bucket (shared by all clones of the client).
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials, RateLimit};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let builder = builder.rate_limit(RateLimit::ENTERPRISE);
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Sends requests as fast as they come (for tests, or when another layer paces them).
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let builder = builder.no_rate_limit();
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
+    /// When to send a failed call again; see [`RetryPolicy`] and [`crate::is_read_only`].
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials, RetryPolicy};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let builder = builder.retry(RetryPolicy::never());
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Calls `hook` with every new token pair after an automatic refresh.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let builder = builder.on_token_refresh(|pair| {
+    ///     // Store pair.access_token and pair.refresh_token somewhere safe.
+    ///     let _ = pair;
+    /// });
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn on_token_refresh(mut self, hook: impl Fn(&TokenPair) + Send + Sync + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Like [`on_token_refresh`](Self::on_token_refresh) with a shared hook.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials, TokenHook};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let hook: TokenHook = std::sync::Arc::new(|_pair| {});
+    /// let builder = builder.token_hook(hook);
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn token_hook(mut self, hook: TokenHook) -> Self {
+        self.hook = Some(hook);
+        self
+    }
+
+    /// The `User-Agent` header (default `openlines-client/<version>`).
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?);
+    /// let builder = builder.user_agent("my-crm-sync/1.0");
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The client. Fails on an invalid rate limit or user agent, or when the TLS backend
+    /// cannot start.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// let client = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn build(self) -> Result<Client, Error> {
+        if let Some(limit) = &self.rate_limit {
+            limit.validate()?;
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::InvalidInput("the user agent is not a valid header".to_owned()))?;
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(self.connect_timeout)
+            // A moved portal answers 302 and wants the POST repeated at the new address;
+            // following it here would turn the POST into a GET without parameters.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| Error::from_reqwest(err, self.timeout))?;
+        let (base, oauth) = match self.credentials {
+            Credentials::Webhook { base_url } => (base_url, None),
+            Credentials::OAuth {
+                client_endpoint,
+                access_token,
+                refresh_token,
+                client_id,
+                client_secret,
+                token_endpoint,
+            } => (
+                client_endpoint,
+                Some(OAuthState::new(
+                    access_token,
+                    refresh_token,
+                    client_id,
+                    client_secret,
+                    token_endpoint,
+                    self.hook,
+                )),
+            ),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                oauth,
+                limiter: self.rate_limit.map(Limiter::new),
+                retry: self.retry,
+                timeout: self.timeout,
+            }),
+        })
+    }
+
+    /// A [`crate::blocking::Client`] with this configuration.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// let client = ClientBuilder::new(Credentials::webhook("http://h/rest/1/code/")?)
+    ///     .build_blocking()?;
+    /// # let _ = client;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
+        crate::blocking::Client::from_async(self.build()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_rate_limits_are_refused_at_build() {
+        let credentials = Credentials::webhook("http://h/rest/1/code/").unwrap();
+        let built = Client::builder(credentials)
+            .rate_limit(RateLimit {
+                drain_per_second: 0.0,
+                burst: 1,
+            })
+            .build();
+        assert!(matches!(built, Err(Error::InvalidInput(_))));
+    }
+
+    #[test]
+    fn user_agents_must_be_header_values() {
+        let credentials = Credentials::webhook("http://h/rest/1/code/").unwrap();
+        let built = ClientBuilder::new(credentials)
+            .user_agent("bad\nagent")
+            .build();
+        assert!(matches!(built, Err(Error::InvalidInput(_))));
+    }
+}

@@ -1,0 +1,206 @@
+//! Typed calls of the `imopenlines.crm.*` family (spec §7.1–§7.5): which open-line chats
+//! belong to a CRM record, and what can be done with them.
+//!
+//! Each method is a struct implementing [`crate::Method`] (in `methods.rs`), usable alone or
+//! in a [`crate::Batch`]; [`crate::Client`] has one shortcut per method (in `calls.rs`). This
+//! file holds the domain types. Domain values are newtypes ([`ChatId`],
+//! [`MessageId`]) or enums ([`CrmEntityType`]), so a chat id cannot be passed where a user id
+//! is expected, and ids arrive as numbers whether the server wrote `"9852"` or `9852`.
+
+mod calls;
+mod methods;
+
+pub use methods::{
+    CrmChatGet, CrmChatGetLastId, CrmChatUserAdd, CrmChatUserDelete, CrmLeadCreate, CrmMessageAdd,
+};
+
+use crate::Error;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The kind of CRM record a chat can belong to; on the wire `lead`, `deal`, `company`,
+/// `contact`.
+///
+/// ```
+/// use openlines_client::CrmEntityType;
+/// assert_eq!(CrmEntityType::Deal.as_str(), "deal");
+/// assert_eq!("LEAD".parse::<CrmEntityType>().unwrap(), CrmEntityType::Lead);
+/// assert!("invoice".parse::<CrmEntityType>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmEntityType {
+    /// `lead`
+    Lead,
+    /// `deal`
+    Deal,
+    /// `company`
+    Company,
+    /// `contact`
+    Contact,
+}
+
+impl CrmEntityType {
+    /// All four, in wire order.
+    pub const ALL: [CrmEntityType; 4] = [
+        CrmEntityType::Lead,
+        CrmEntityType::Deal,
+        CrmEntityType::Company,
+        CrmEntityType::Contact,
+    ];
+
+    /// The wire spelling, lower case.
+    ///
+    /// ```
+    /// # use openlines_client::CrmEntityType;
+    /// assert_eq!(CrmEntityType::Contact.as_str(), "contact");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CrmEntityType::Lead => "lead",
+            CrmEntityType::Deal => "deal",
+            CrmEntityType::Company => "company",
+            CrmEntityType::Contact => "contact",
+        }
+    }
+}
+
+impl fmt::Display for CrmEntityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CrmEntityType {
+    type Err = Error;
+
+    /// Reads `lead`, `deal`, `company` or `contact` in any letter case (as the portal does).
+    fn from_str(text: &str) -> Result<Self, Error> {
+        CrmEntityType::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "unknown CRM entity type {text:?}; expected lead, deal, company or contact"
+                ))
+            })
+    }
+}
+
+impl Serialize for CrmEntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CrmEntityType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An open-line chat id. Reads `1763` and `"1763"` alike; writes an integer.
+///
+/// ```
+/// use openlines_client::ChatId;
+/// let id: ChatId = serde_json::from_str(r#""9852""#).unwrap();
+/// assert_eq!(id, ChatId(9852));
+/// assert_eq!(id.to_string(), "9852");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ChatId(pub u64);
+
+impl<'de> Deserialize<'de> for ChatId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::lenient::u64_from(deserializer).map(ChatId)
+    }
+}
+
+impl fmt::Display for ChatId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<u64> for ChatId {
+    fn from(id: u64) -> Self {
+        ChatId(id)
+    }
+}
+
+/// A chat message id, as `imopenlines.crm.message.add` returns it.
+///
+/// ```
+/// use openlines_client::MessageId;
+/// let id: MessageId = serde_json::from_str("42").unwrap();
+/// assert_eq!(id, MessageId(42));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct MessageId(pub u64);
+
+impl<'de> Deserialize<'de> for MessageId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::lenient::u64_from(deserializer).map(MessageId)
+    }
+}
+
+impl fmt::Display for MessageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One row of `imopenlines.crm.chat.get`.
+///
+/// ```
+/// use openlines_client::{ChatId, CrmChat};
+/// let chat: CrmChat = serde_json::from_str(
+///     r#"{"CHAT_ID":"9852","CONNECTOR_ID":"livechat","CONNECTOR_TITLE":"Live Chat"}"#,
+/// )
+/// .unwrap();
+/// assert_eq!(chat.chat_id, ChatId(9852));
+/// assert_eq!(chat.connector_id, "livechat");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrmChat {
+    /// `CHAT_ID` (a string on the wire).
+    #[serde(rename = "CHAT_ID")]
+    pub chat_id: ChatId,
+    /// `CONNECTOR_ID`, e.g. `livechat`, `telegrambot`.
+    #[serde(rename = "CONNECTOR_ID")]
+    pub connector_id: String,
+    /// `CONNECTOR_TITLE`, the connector's name in the portal's language.
+    #[serde(rename = "CONNECTOR_TITLE")]
+    pub connector_title: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_types_round_trip_through_their_wire_spelling() {
+        for kind in CrmEntityType::ALL {
+            assert_eq!(kind.as_str().parse::<CrmEntityType>().unwrap(), kind);
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(serde_json::from_value::<CrmEntityType>(json).unwrap(), kind);
+        }
+        assert_eq!(
+            " Company ".parse::<CrmEntityType>().unwrap(),
+            CrmEntityType::Company
+        );
+    }
+
+    #[test]
+    fn chat_rows_read_string_or_integer_ids() {
+        let rows: Vec<CrmChat> = serde_json::from_str(
+            r#"[{"CHAT_ID":"1763","CONNECTOR_ID":"livechat","CONNECTOR_TITLE":"Live Chat"},
+                {"CHAT_ID":1800,"CONNECTOR_ID":"telegrambot","CONNECTOR_TITLE":"Telegram"}]"#,
+        )
+        .unwrap();
+        assert_eq!(rows[0].chat_id, ChatId(1763));
+        assert_eq!(rows[1].chat_id, ChatId(1800));
+        assert!(serde_json::from_str::<ChatId>(r#""abc""#).is_err());
+    }
+}

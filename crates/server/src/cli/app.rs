@@ -1,0 +1,154 @@
+//! `openlines app add` (an OAuth application and its installation for a user) and
+//! `openlines app code` (an authorization code, valid 30 s, for the code grant).
+
+use super::credentials::ScopeList;
+use super::{fail, DbArgs};
+use crate::clock::Clock;
+use crate::domain::credentials::{generate_token, generate_webhook_code, SecretHash};
+use crate::domain::scope::format_scope_list;
+use crate::storage::oauth::{AppRow, NewPair};
+use clap::{Args, Subcommand};
+use secrecy::ExposeSecret;
+use std::process::ExitCode;
+
+/// Authorization codes live 30 seconds (spec §10.2).
+const CODE_TTL: i64 = 30;
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Register an application and install it for a user; prints its credentials once.
+    Add(AppAddArgs),
+    /// Issue an authorization code (valid 30 s) for the authorization_code grant.
+    Code(AppCodeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AppAddArgs {
+    /// A name for people.
+    #[arg(long)]
+    pub name: String,
+    /// Scopes the application gets, comma-separated.
+    #[arg(long, value_parser = super::credentials::parse_scopes, default_value = "imopenlines,crm")]
+    pub scope: ScopeList,
+    /// The user the installation acts as.
+    #[arg(long, default_value_t = 1)]
+    pub user: i64,
+    /// Access token lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub access_token_ttl: i64,
+    /// Refresh token lifetime in seconds.
+    #[arg(long, default_value_t = 15_552_000)]
+    pub refresh_token_ttl: i64,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AppCodeArgs {
+    /// The application's client id.
+    #[arg(long)]
+    pub client_id: String,
+    /// The user who authorizes.
+    #[arg(long, default_value_t = 1)]
+    pub user: i64,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+pub async fn run(command: AppCommand) -> ExitCode {
+    match command {
+        AppCommand::Add(args) => add(args).await,
+        AppCommand::Code(args) => code(args).await,
+    }
+}
+
+async fn add(args: AppAddArgs) -> ExitCode {
+    let store = match args.db.open().await {
+        Ok(store) => store,
+        Err(error) => return fail(&error),
+    };
+    let now = Clock::default().now_secs();
+    let client_id = format!("local.{}", generate_webhook_code().expose_secret());
+    let secret = generate_token();
+    let access = generate_token();
+    let refresh = generate_token();
+    let scopes = format_scope_list(&args.scope.0);
+    let outcome = async {
+        if store.user(args.user).await?.is_none() {
+            return Ok(Err(format!(
+                "there is no user {}; import one first",
+                args.user
+            )));
+        }
+        let app = AppRow {
+            client_id: client_id.clone(),
+            client_secret_sha256: SecretHash::of(&secret).as_str().to_owned(),
+            name: args.name.clone(),
+            scopes: scopes.clone(),
+        };
+        store.add_app(&app, now).await?;
+        store
+            .add_pair(&NewPair {
+                access_sha256: SecretHash::of(&access).as_str(),
+                refresh_sha256: SecretHash::of(&refresh).as_str(),
+                user_id: args.user,
+                scopes: &scopes,
+                client_id: &client_id,
+                expires_at: now + args.access_token_ttl,
+                refresh_expires_at: now + args.refresh_token_ttl,
+            })
+            .await?;
+        Ok::<_, crate::storage::StoreError>(Ok(()))
+    }
+    .await;
+    store.close().await;
+    match outcome {
+        Ok(Ok(())) => {
+            println!("client_id={client_id}");
+            println!("client_secret={}", secret.expose_secret());
+            println!("access_token={}", access.expose_secret());
+            println!("refresh_token={}", refresh.expose_secret());
+            eprintln!(
+                "application installed for user {}; secrets are shown only this once",
+                args.user
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Err(message)) => fail(&message),
+        Err(error) => fail(&error),
+    }
+}
+
+async fn code(args: AppCodeArgs) -> ExitCode {
+    let store = match args.db.open().await {
+        Ok(store) => store,
+        Err(error) => return fail(&error),
+    };
+    let code = generate_token();
+    let outcome = async {
+        if store.app(&args.client_id).await?.is_none() {
+            return Ok(Err(format!("there is no application {}", args.client_id)));
+        }
+        let expires_at = Clock::default().now_secs() + CODE_TTL;
+        store
+            .add_code(
+                SecretHash::of(&code).as_str(),
+                &args.client_id,
+                args.user,
+                expires_at,
+            )
+            .await?;
+        Ok::<_, crate::storage::StoreError>(Ok(()))
+    }
+    .await;
+    store.close().await;
+    match outcome {
+        Ok(Ok(())) => {
+            println!("{}", code.expose_secret());
+            eprintln!("authorization code valid for {CODE_TTL} s");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(message)) => fail(&message),
+        Err(error) => fail(&error),
+    }
+}

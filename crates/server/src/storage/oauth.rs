@@ -1,0 +1,191 @@
+//! OAuth applications, authorization codes, and the refresh grant's token rotation.
+
+use super::{with_pool, Store, StoreError};
+
+/// A registered application.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AppRow {
+    pub client_id: String,
+    pub client_secret_sha256: String,
+    pub name: String,
+    pub scopes: String,
+}
+
+/// A new access/refresh pair to store.
+#[derive(Debug, Clone)]
+pub struct NewPair<'a> {
+    pub access_sha256: &'a str,
+    pub refresh_sha256: &'a str,
+    pub user_id: i64,
+    pub scopes: &'a str,
+    pub client_id: &'a str,
+    pub expires_at: i64,
+    pub refresh_expires_at: i64,
+}
+
+/// Whom a redeemed code or refresh token belonged to.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Grant {
+    pub user_id: i64,
+    pub scopes: String,
+}
+
+impl Store {
+    /// Registers an application.
+    pub async fn add_app(&self, app: &AppRow, now: i64) -> Result<(), StoreError> {
+        with_pool!(self.backend(), pool => sqlx::query(
+            "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&app.client_id)
+        .bind(&app.client_secret_sha256)
+        .bind(&app.name)
+        .bind(&app.scopes)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The application with this client id.
+    pub async fn app(&self, client_id: &str) -> Result<Option<AppRow>, StoreError> {
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, AppRow>(
+            "SELECT client_id, client_secret_sha256, name, scopes FROM oauth_apps WHERE client_id = $1",
+        )
+        .bind(client_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// Stores an authorization code.
+    pub async fn add_code(
+        &self,
+        code_sha256: &str,
+        client_id: &str,
+        user_id: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        with_pool!(self.backend(), pool => sqlx::query(
+            "INSERT INTO oauth_codes (code_sha256, client_id, user_id, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(code_sha256)
+        .bind(client_id)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Redeems a code once: deletes it and returns its user, if it was valid for `client_id`.
+    pub async fn redeem_code(
+        &self,
+        code_sha256: &str,
+        client_id: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
+            "DELETE FROM oauth_codes WHERE code_sha256 = $1 AND client_id = $2 AND expires_at > $3
+             RETURNING user_id",
+        )
+        .bind(code_sha256)
+        .bind(client_id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(user,)| user))
+    }
+
+    /// Stores a fresh access/refresh pair.
+    pub async fn add_pair(&self, pair: &NewPair<'_>) -> Result<(), StoreError> {
+        with_pool!(self.backend(), pool => sqlx::query(
+            "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(pair.access_sha256)
+        .bind(pair.refresh_sha256)
+        .bind(pair.user_id)
+        .bind(pair.scopes)
+        .bind(pair.expires_at)
+        .bind(pair.client_id)
+        .bind(pair.refresh_expires_at)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The refresh grant: spends `old_refresh` (once; a second use finds nothing) and stores
+    /// the new pair, in one transaction. `None` when the refresh token is unknown, spent,
+    /// expired, or belongs to another application.
+    pub async fn rotate(
+        &self,
+        old_refresh: &str,
+        client_id: &str,
+        now: i64,
+        pair: &NewPairOwned,
+    ) -> Result<Option<Grant>, StoreError> {
+        const SPEND: &str = "UPDATE oauth_tokens SET refresh_sha256 = NULL
+             WHERE refresh_sha256 = $1 AND client_id = $2 AND COALESCE(refresh_expires_at, 0) > $3
+             RETURNING user_id, scopes";
+        const INSERT: &str = "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        macro_rules! rotate_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let grant: Option<Grant> = sqlx::query_as(SPEND)
+                    .bind(old_refresh)
+                    .bind(client_id)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match grant {
+                    None => Ok(None),
+                    Some(grant) => {
+                        sqlx::query(INSERT)
+                            .bind(&pair.access_sha256)
+                            .bind(&pair.refresh_sha256)
+                            .bind(grant.user_id)
+                            .bind(&grant.scopes)
+                            .bind(pair.expires_at)
+                            .bind(client_id)
+                            .bind(pair.refresh_expires_at)
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.commit().await?;
+                        Ok(Some(grant))
+                    }
+                }
+            }};
+        }
+        match self.backend() {
+            super::Backend::Sqlite(pool) => rotate_on!(pool),
+            super::Backend::Postgres(pool) => rotate_on!(pool),
+        }
+    }
+
+    /// Makes an access token expire now (the integrators' "expire this token" switch).
+    pub async fn expire_token(&self, access_sha256: &str, now: i64) -> Result<bool, StoreError> {
+        let done = with_pool!(self.backend(), pool => sqlx::query(
+            "UPDATE oauth_tokens SET expires_at = $2 WHERE access_sha256 = $1",
+        )
+        .bind(access_sha256)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+}
+
+/// The hashes and expiries of a pair made during rotation.
+#[derive(Debug, Clone)]
+pub struct NewPairOwned {
+    pub access_sha256: String,
+    pub refresh_sha256: String,
+    pub expires_at: i64,
+    pub refresh_expires_at: i64,
+}
