@@ -68,6 +68,7 @@ async fn webhook(
         auth: AuthKind::Webhook {
             webhook_id: hook.id,
         },
+        credential_hash: presented.as_str().to_owned(),
     })
 }
 
@@ -92,5 +93,6 @@ async fn oauth(store: &Store, token: &SecretString, now: i64) -> Result<Caller, 
         auth: AuthKind::OAuth {
             client_id: row.client_id,
         },
+        credential_hash: presented.as_str().to_owned(),
     })
 }

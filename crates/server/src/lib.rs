@@ -10,7 +10,8 @@
 //! - [`storage`]: SQL for SQLite and PostgreSQL behind one [`storage::Store`].
 //! - [`limits`]: the leaky bucket and the operating-time budget, state behind a trait.
 //!
-//! Around them: [`fixtures`] (JSON Lines import and the demo data), [`state`] and [`clock`]
+//! Around them: [`faults`] (switchable misbehaviour for integrators), [`journal`] (the last
+//! requests), [`fixtures`] (JSON Lines import and the demo data), [`state`] and [`clock`]
 //! (what requests share), and [`cli`] (the `openlines` command).
 //!
 //! [`app`] builds the router and [`serve`] runs it until a shutdown signal; tests bind port 0
@@ -20,8 +21,10 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod domain;
+pub mod faults;
 pub mod fixtures;
 pub mod http;
+pub mod journal;
 pub mod limits;
 pub mod methods;
 pub mod rpc;

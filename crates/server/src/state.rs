@@ -1,9 +1,12 @@
 //! What every request shares: the store, the settings, the clock.
 
 use crate::clock::Clock;
+use crate::faults::Faults;
+use crate::journal::Journal;
 use crate::limits::{LimitSettings, Limiter};
 use crate::storage::Store;
 use openlines_wire::params::Limits;
+use secrecy::SecretString;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +27,10 @@ pub struct Settings {
     pub access_token_ttl: i64,
     /// Lifetime of OAuth refresh tokens, in seconds.
     pub refresh_token_ttl: i64,
+    /// The credential of the admin endpoint (`/_openlines/admin/…`); `None` switches it off.
+    pub admin_token: Option<SecretString>,
+    /// How many requests the call journal keeps.
+    pub journal_capacity: usize,
 }
 
 impl Default for Settings {
@@ -38,6 +45,8 @@ impl Default for Settings {
             // One hour and 180 days, as on Bitrix24 (spec §10.2).
             access_token_ttl: 3600,
             refresh_token_ttl: 180 * 24 * 3600,
+            admin_token: None,
+            journal_capacity: 200,
         }
     }
 }
@@ -52,6 +61,8 @@ struct Inner {
     settings: Settings,
     clock: Clock,
     limiter: Limiter,
+    faults: Faults,
+    journal: Journal,
 }
 
 impl AppState {
@@ -63,12 +74,25 @@ impl AppState {
 
     /// Bundles the parts with a given limiter (shared state for several instances).
     pub fn with_limiter(store: Store, settings: Settings, clock: Clock, limiter: Limiter) -> Self {
+        let journal = Journal::new(settings.journal_capacity);
         AppState(Arc::new(Inner {
             store,
             settings,
             clock,
             limiter,
+            faults: Faults::default(),
+            journal,
         }))
+    }
+
+    /// The fault switches.
+    pub fn faults(&self) -> &Faults {
+        &self.0.faults
+    }
+
+    /// The call journal.
+    pub fn journal(&self) -> &Journal {
+        &self.0.journal
     }
 
     /// The limits.

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod credentials;
 pub mod import;
+pub mod journal;
 pub mod serve;
 
 use crate::storage::{Store, StoreOptions};
@@ -36,6 +37,8 @@ pub enum Command {
     App(app::AppCommand),
     /// Call a REST method of openlines or a real portal and print the answer.
     Call(openlines_client::cli::CallArgs),
+    /// Show the last requests a running server handled (needs its admin token).
+    Journal(journal::JournalArgs),
     /// Create or update the database schema, then exit.
     Migrate(DbArgs),
 }
@@ -77,6 +80,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Token(command) => credentials::run_token(command).await,
         Command::App(command) => app::run(command).await,
         Command::Call(args) => openlines_client::cli::run(args).await,
+        Command::Journal(args) => journal::run(args).await,
         Command::Migrate(db) => match db.open().await {
             Ok(store) => {
                 store.close().await;

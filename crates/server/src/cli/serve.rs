@@ -2,11 +2,13 @@
 
 use super::{fail, DbArgs};
 use crate::clock::Clock;
+use crate::domain::credentials::generate_token;
 use crate::fixtures::demo;
 use crate::limits::{BucketConfig, LimitSettings, OperatingConfig};
 use crate::state::{AppState, Settings};
 use clap::Args;
 use openlines_wire::params::Limits;
+use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -47,6 +49,17 @@ pub struct ServeArgs {
         default_value_t = 15_552_000
     )]
     pub refresh_token_ttl: i64,
+    /// The admin endpoint's token (fault switches, journal); a random one is made and printed
+    /// when not given.
+    #[arg(long, env = "OPENLINES_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// A fault to switch on at start, as the admin endpoint's JSON, e.g.
+    /// '{"kind":"latency","min_ms":100,"max_ms":300}'; repeatable.
+    #[arg(long = "fault", value_name = "JSON")]
+    pub faults: Vec<String>,
+    /// How many requests the call journal keeps.
+    #[arg(long, env = "OPENLINES_JOURNAL_SIZE", default_value_t = 200)]
+    pub journal_size: usize,
     /// Refuse webhook calls over plain HTTP with `400 INVALID_REQUEST` like Bitrix24 cloud
     /// (a reverse proxy's `X-Forwarded-Proto: https` counts as HTTPS).
     #[arg(long, env = "OPENLINES_REQUIRE_HTTPS")]
@@ -115,6 +128,12 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         Err(error) => return fail(&format!("cannot listen on {}: {error}", args.listen)),
     };
     let address = listener.local_addr().unwrap_or(args.listen);
+    let generated = args.admin_token.is_none();
+    let admin_token = SecretString::from(
+        args.admin_token
+            .clone()
+            .unwrap_or_else(|| generate_token().expose_secret().to_owned()),
+    );
     let settings = Settings {
         param_limits: Limits {
             max_params: args.max_params,
@@ -126,12 +145,29 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         limits: args.limits.settings(),
         access_token_ttl: args.access_token_ttl,
         refresh_token_ttl: args.refresh_token_ttl,
+        admin_token: Some(admin_token.clone()),
+        journal_capacity: args.journal_size,
     };
     tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
     if args.demo {
         print_demo_banner(address);
     }
     let state = AppState::new(store.clone(), settings, clock);
+    for fault in &args.faults {
+        match serde_json::from_str::<crate::http::admin::NewFault>(fault) {
+            Ok(fault) => {
+                let (kind, scope) = fault.into_parts();
+                state.faults().add(kind, scope);
+            }
+            Err(error) => return fail(&format!("--fault {fault}: {error}")),
+        }
+    }
+    if generated {
+        println!(
+            "Admin token (fault switches, journal): {}",
+            admin_token.expose_secret()
+        );
+    }
     let served = crate::serve(listener, state, shutdown_signal()).await;
     store.close().await;
     match served {

@@ -5,6 +5,7 @@
 //! webhook code or token → `auth` checks it → `rpc::dispatch` runs the method →
 //! [`respond`] writes the envelope as JSON or XML with the portal's headers.
 
+pub mod admin;
 pub mod credentials;
 pub mod middleware;
 pub mod oauth;
@@ -25,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(rest::ready))
         .route("/oauth/token", any(oauth::token))
         .route("/oauth/token/", any(oauth::token))
+        .merge(admin::routes())
         .fallback(rest::entry)
         .with_state(state);
     middleware::wrap(routes)

@@ -6,6 +6,7 @@ use super::route::{self, Format};
 use super::{credentials, params, respond};
 use crate::auth::{authenticate, Credentials};
 use crate::clock::CallSpan;
+use crate::journal::{masked, Entry};
 use crate::rpc::dispatch::dispatch;
 use crate::rpc::registry;
 use crate::rpc::{ApiError, CallContext};
@@ -28,15 +29,41 @@ pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Res
         // CORS preflight from browser apps: the portal's headers, no body.
         return respond::write(StatusCode::OK, &serde_json::Value::Null, format);
     }
-    match call(&state, path, request, started).await {
-        Ok(response) => response,
+    let mut trace = Trace {
+        method: path.method.clone(),
+        caller: "anonymous".to_owned(),
+        params: serde_json::Value::Null,
+    };
+    let (response, error_code) = match call(&state, path, request, started, &mut trace).await {
+        Ok(response) => (response, None),
         Err(error) => {
             if let Some(cause) = error.internal_cause() {
                 tracing::error!(error.code = %error.code(), error.cause = cause, "request failed");
             }
-            respond::error(&error, format)
+            (
+                respond::error(&error, format),
+                Some(error.code().to_string()),
+            )
         }
-    }
+    };
+    state.journal().record(Entry {
+        at: started,
+        method: trace.method,
+        caller: trace.caller,
+        params: trace.params,
+        status: response.status().as_u16(),
+        error: error_code,
+        duration_ms: ((state.clock().now() - started) * 1e6).round() / 1e3,
+    });
+    response
+}
+
+/// What the journal learns about a request while it is handled.
+#[derive(Debug)]
+struct Trace {
+    method: String,
+    caller: String,
+    params: serde_json::Value,
 }
 
 async fn call(
@@ -44,6 +71,7 @@ async fn call(
     path: route::RestPath,
     request: Request<Body>,
     started: f64,
+    trace: &mut Trace,
 ) -> Result<Response, ApiError> {
     let def =
         registry::lookup(&path.method).ok_or_else(|| ApiError::new(ErrorCode::MethodNotFound))?;
@@ -77,7 +105,12 @@ async fn call(
         // Bitrix24 cloud refuses webhooks over plain HTTP; OAuth calls have no such check.
         return Err(ApiError::new(ErrorCode::InvalidRequest));
     }
+    trace.params = masked(&params);
     let caller = authenticate(state.store(), credentials, state.clock().now_secs()).await?;
+    trace.caller = caller.describe();
+    if let Some(early) = request_faults(state, &caller.credential_hash, &parts.uri).await {
+        return early;
+    }
     let ctx = CallContext {
         state: state.clone(),
         caller,
@@ -97,6 +130,41 @@ async fn call(
         .clock()
         .time_block(span, executed.operating, executed.operating_reset_at);
     Ok(respond::success(output, &time, path.format))
+}
+
+/// Applies the request-level fault switches: latency first, then a forced rate limit or a
+/// redirect. `Some` when the request must end here.
+async fn request_faults(
+    state: &AppState,
+    credential: &str,
+    uri: &axum::http::Uri,
+) -> Option<Result<Response, ApiError>> {
+    if state.faults().is_empty() {
+        return None;
+    }
+    let pick = |min: u64, max: u64| rand::random_range(min..=max);
+    let faults = state.faults().for_request(credential, pick);
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(faults.latency_ms)).await;
+    }
+    if faults.query_limit {
+        return Some(Err(ApiError::new(ErrorCode::QueryLimitExceeded)));
+    }
+    let new_base = faults.redirect_to?;
+    // A moved portal answers 302 with the same path and query on its new address (spec §1.5).
+    let target = format!(
+        "{}{}",
+        new_base.trim_end_matches('/'),
+        uri.path_and_query().map_or("", |pq| pq.as_str())
+    );
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(location) = axum::http::HeaderValue::from_str(&target) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, location);
+    }
+    respond::add_portal_headers(response.headers_mut());
+    Some(Ok(response))
 }
 
 /// The client's address, the key of its leaky bucket (with the one portal this server is).

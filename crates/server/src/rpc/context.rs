@@ -19,9 +19,24 @@ pub struct Caller {
     pub user: UserRow,
     pub scopes: Vec<Scope>,
     pub auth: AuthKind,
+    /// SHA-256 hex of the presented webhook code or token (to match scoped fault switches).
+    pub credential_hash: String,
 }
 
 impl Caller {
+    /// How the journal names this caller (never a secret).
+    pub fn describe(&self) -> String {
+        match &self.auth {
+            AuthKind::Webhook { webhook_id } => {
+                format!("webhook {webhook_id} (user {})", self.user.id)
+            }
+            AuthKind::OAuth {
+                client_id: Some(client),
+            } => format!("token (user {}, app {client})", self.user.id),
+            AuthKind::OAuth { client_id: None } => format!("token (user {})", self.user.id),
+        }
+    }
+
     /// The operating-time budget this caller spends on `method`: per webhook, or per
     /// application (per user for tokens without an application), as the portal keys it.
     pub fn budget_key(&self, method: &str) -> String {

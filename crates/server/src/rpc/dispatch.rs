@@ -1,8 +1,9 @@
 //! The only way into a method handler, for single calls and `batch` commands alike:
-//! scope check → operating-time budget → the handler → the time it took is booked.
+//! scope check → fault switches → operating-time budget → the handler → the time it took is booked.
 
 use super::registry::{MethodDef, MethodResult};
 use super::{ApiError, AuthKind, CallContext};
+use crate::faults::MethodFault;
 use openlines_wire::params::Params;
 use openlines_wire::ErrorCode;
 
@@ -32,6 +33,18 @@ pub async fn dispatch(def: &'static MethodDef, ctx: CallContext, params: Params)
     };
     if !def.allows(&ctx.caller.scopes) {
         return refused(insufficient_scope(&ctx));
+    }
+    match state
+        .faults()
+        .for_method(&ctx.caller.credential_hash, def.name)
+    {
+        Some(MethodFault::OperationTimeLimit) => {
+            return refused(ApiError::new(ErrorCode::OperationTimeLimit))
+        }
+        Some(MethodFault::InternalError) => {
+            return refused(ApiError::new(ErrorCode::InternalServerError))
+        }
+        None => {}
     }
     // The outer `batch` is not accounted; each of its commands is (spec §4.2).
     let budget = (def.name != "batch").then(|| ctx.caller.budget_key(def.name));

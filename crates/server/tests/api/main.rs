@@ -8,6 +8,7 @@ mod auth;
 mod batch;
 mod chat_get;
 mod envelope;
+mod faults;
 mod import;
 mod limits;
 mod oauth;

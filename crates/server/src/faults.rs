@@ -1,0 +1,224 @@
+//! Switchable faults for integrators (off until switched on): make the server misbehave on
+//! purpose so a client's retries, backoff and token refresh can be tested.
+//!
+//! A fault applies to every caller, or only to one webhook or one OAuth token (matched by the
+//! hash of the presented secret). Request-level faults (latency, forced rate limit, redirect)
+//! act at the HTTP edge; method-level ones (forced operating-time limit, forced 500) act in
+//! `dispatch`, so they reach `batch` commands too.
+
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+
+/// What a fault does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// After `after_calls` more calls, every call answers `503 QUERY_LIMIT_EXCEEDED`.
+    QueryLimit { after_calls: u64 },
+    /// Calls of `method` answer `429 OPERATION_TIME_LIMIT`.
+    OperationTimeLimit { method: String },
+    /// Every call waits `min_ms`..=`max_ms` milliseconds before it runs.
+    Latency { min_ms: u64, max_ms: u64 },
+    /// The next `count` calls of `method` answer `500 INTERNAL_SERVER_ERROR`.
+    InternalError { method: String, count: u64 },
+    /// Every call answers `302` to the same path on `new_base` (a portal that moved).
+    Redirect { new_base: String },
+}
+
+/// Whom a fault applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultScope {
+    #[default]
+    Global,
+    /// Calls made with the webhook whose code hashes to this.
+    Webhook(String),
+    /// Calls made with the access token that hashes to this.
+    Token(String),
+}
+
+/// A fault that is switched on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    pub id: u64,
+    #[serde(flatten)]
+    pub kind: FaultKind,
+    pub scope: FaultScope,
+    /// Calls seen so far (for `query_limit` and `internal_error`).
+    pub seen: u64,
+}
+
+/// What the edge must do for one request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RequestFaults {
+    pub latency_ms: u64,
+    pub query_limit: bool,
+    pub redirect_to: Option<String>,
+}
+
+/// What `dispatch` must do for one method call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodFault {
+    OperationTimeLimit,
+    InternalError,
+}
+
+/// The faults switched on in this process.
+#[derive(Debug, Default)]
+pub struct Faults {
+    inner: Mutex<(u64, Vec<Fault>)>,
+}
+
+impl Faults {
+    /// Switches a fault on; returns its id.
+    pub fn add(&self, kind: FaultKind, scope: FaultScope) -> u64 {
+        let mut inner = self.lock();
+        inner.0 += 1;
+        let id = inner.0;
+        inner.1.push(Fault {
+            id,
+            kind,
+            scope,
+            seen: 0,
+        });
+        id
+    }
+
+    /// Every fault that is on.
+    pub fn list(&self) -> Vec<Fault> {
+        self.lock().1.clone()
+    }
+
+    /// Switches one fault off; `false` if there was none with that id.
+    pub fn remove(&self, id: u64) -> bool {
+        let mut inner = self.lock();
+        let before = inner.1.len();
+        inner.1.retain(|fault| fault.id != id);
+        inner.1.len() != before
+    }
+
+    /// Switches every fault off; returns how many were on.
+    pub fn clear(&self) -> usize {
+        let mut inner = self.lock();
+        let count = inner.1.len();
+        inner.1.clear();
+        count
+    }
+
+    /// Whether no fault is on (the fast path of every request).
+    pub fn is_empty(&self) -> bool {
+        self.lock().1.is_empty()
+    }
+
+    /// The request-level faults for a caller whose credential hashes to `credential`.
+    pub fn for_request(
+        &self,
+        credential: &str,
+        latency_pick: impl Fn(u64, u64) -> u64,
+    ) -> RequestFaults {
+        let mut inner = self.lock();
+        let mut out = RequestFaults::default();
+        for fault in inner
+            .1
+            .iter_mut()
+            .filter(|fault| applies(&fault.scope, credential))
+        {
+            match &fault.kind {
+                FaultKind::Latency { min_ms, max_ms } => {
+                    out.latency_ms += latency_pick(*min_ms, (*max_ms).max(*min_ms));
+                }
+                FaultKind::QueryLimit { after_calls } => {
+                    fault.seen += 1;
+                    out.query_limit |= fault.seen > *after_calls;
+                }
+                FaultKind::Redirect { new_base } => out.redirect_to = Some(new_base.clone()),
+                FaultKind::OperationTimeLimit { .. } | FaultKind::InternalError { .. } => {}
+            }
+        }
+        out
+    }
+
+    /// The method-level fault for `method`, if any; spends one of an `internal_error`'s calls.
+    pub fn for_method(&self, credential: &str, method: &str) -> Option<MethodFault> {
+        let mut inner = self.lock();
+        let mut found = None;
+        inner.1.retain_mut(|fault| {
+            if !applies(&fault.scope, credential) {
+                return true;
+            }
+            match &fault.kind {
+                FaultKind::OperationTimeLimit { method: target }
+                    if target.eq_ignore_ascii_case(method) =>
+                {
+                    found = found.or(Some(MethodFault::OperationTimeLimit));
+                    true
+                }
+                FaultKind::InternalError {
+                    method: target,
+                    count,
+                } if target.eq_ignore_ascii_case(method) && found.is_none() => {
+                    fault.seen += 1;
+                    found = Some(MethodFault::InternalError);
+                    // Spent after `count` calls: the fault switches itself off.
+                    fault.seen < *count
+                }
+                _ => true,
+            }
+        });
+        found
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, Vec<Fault>)> {
+        // A panic while holding this lock leaves plain data behind; keep using it.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn applies(scope: &FaultScope, credential: &str) -> bool {
+    match scope {
+        FaultScope::Global => true,
+        FaultScope::Webhook(hash) | FaultScope::Token(hash) => hash == credential,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_error_switches_itself_off_after_count_calls() {
+        let faults = Faults::default();
+        faults.add(
+            FaultKind::InternalError {
+                method: "server.time".into(),
+                count: 2,
+            },
+            FaultScope::Global,
+        );
+        assert_eq!(
+            faults.for_method("x", "SERVER.TIME"),
+            Some(MethodFault::InternalError)
+        );
+        assert_eq!(
+            faults.for_method("x", "server.time"),
+            Some(MethodFault::InternalError)
+        );
+        assert_eq!(faults.for_method("x", "server.time"), None);
+        assert!(faults.is_empty());
+    }
+
+    #[test]
+    fn query_limit_counts_calls_and_scopes_match_credentials() {
+        let faults = Faults::default();
+        faults.add(
+            FaultKind::QueryLimit { after_calls: 1 },
+            FaultScope::Webhook("abc".into()),
+        );
+        let pick = |min: u64, _max: u64| min;
+        assert!(!faults.for_request("other", pick).query_limit);
+        assert!(!faults.for_request("abc", pick).query_limit);
+        assert!(faults.for_request("abc", pick).query_limit);
+    }
+}

@@ -1,0 +1,139 @@
+//! The call journal: the last N requests, for the question every integrator asks first —
+//! "what did my app actually send?". Held in memory per instance; secrets never enter it
+//! (callers are named by webhook id or user, parameters whose names look secret are masked).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+/// Parameter values longer than this are cut, so one huge request cannot fill memory.
+const MAX_PARAMS_TEXT: usize = 2048;
+
+/// One request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// Unix time the request arrived.
+    pub at: f64,
+    pub method: String,
+    /// `webhook 3 (user 1)`, `token (user 1, app local.x)`, or `anonymous`.
+    pub caller: String,
+    pub params: Value,
+    pub status: u16,
+    /// The Bitrix24 error code, for errors.
+    pub error: Option<String>,
+    pub duration_ms: f64,
+}
+
+/// A ring buffer of entries.
+#[derive(Debug)]
+pub struct Journal {
+    capacity: usize,
+    entries: Mutex<VecDeque<Entry>>,
+}
+
+impl Journal {
+    pub fn new(capacity: usize) -> Self {
+        Journal {
+            capacity,
+            entries: Mutex::new(VecDeque::with_capacity(capacity.min(1024))),
+        }
+    }
+
+    /// Adds an entry, dropping the oldest when full.
+    pub fn record(&self, entry: Entry) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() == self.capacity {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    /// The newest `limit` entries, oldest first.
+    pub fn last(&self, limit: usize) -> Vec<Entry> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let skip = entries.len().saturating_sub(limit);
+        entries.iter().skip(skip).cloned().collect()
+    }
+}
+
+/// Parameters as the journal keeps them: secret-looking values masked, long text cut.
+pub fn masked(params: &Map<String, Value>) -> Value {
+    let masked = mask_value(&Value::Object(params.clone()));
+    let text = masked.to_string();
+    if text.len() > MAX_PARAMS_TEXT {
+        let mut end = MAX_PARAMS_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Value::String(format!("{}… ({} bytes)", &text[..end], text.len()))
+    } else {
+        masked
+    }
+}
+
+fn mask_value(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| {
+                    let lower = key.to_ascii_lowercase();
+                    let secret = ["token", "secret", "password", "auth", "code"]
+                        .iter()
+                        .any(|word| lower.contains(word));
+                    (
+                        key.clone(),
+                        if secret {
+                            Value::String("***".into())
+                        } else {
+                            mask_value(value)
+                        },
+                    )
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(mask_value).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_the_newest_entries_and_masks_secrets() {
+        let journal = Journal::new(2);
+        for method in ["a", "b", "c"] {
+            journal.record(Entry {
+                at: 0.0,
+                method: method.into(),
+                caller: String::new(),
+                params: Value::Null,
+                status: 200,
+                error: None,
+                duration_ms: 0.0,
+            });
+        }
+        let methods: Vec<String> = journal.last(10).into_iter().map(|e| e.method).collect();
+        assert_eq!(methods, ["b", "c"]);
+        let Value::Object(params) = json!({"refresh_token":"x","FIELDS":{"CODE":"y","TITLE":"t"}})
+        else {
+            unreachable!()
+        };
+        assert_eq!(
+            masked(&params),
+            json!({"refresh_token":"***","FIELDS":{"CODE":"***","TITLE":"t"}})
+        );
+    }
+}
