@@ -47,10 +47,10 @@ fn refuse(error: &ApiError) -> Response {
     respond::error(error, Format::Json)
 }
 
-/// `Err(response)` unless the request carries the admin token.
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+/// `Err` unless the request carries the admin token.
+fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = &state.settings().admin_token else {
-        return Err(refuse(&ApiError::new(ErrorCode::MethodNotFound)));
+        return Err(ApiError::new(ErrorCode::MethodNotFound));
     };
     let presented = headers
         .get(header::AUTHORIZATION)
@@ -62,16 +62,16 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     if matches && !presented.is_empty() {
         Ok(())
     } else {
-        Err(refuse(&ApiError::with_description(
+        Err(ApiError::with_description(
             ErrorCode::InvalidCredentials,
             "The admin endpoint needs the admin token (Authorization: Bearer …)",
-        )))
+        ))
     }
 }
 
 async fn list_faults(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(denied) = authorize(&state, &headers) {
-        return denied;
+        return refuse(&denied);
     }
     ok(&json!({"faults": state.faults().list()}))
 }
@@ -104,7 +104,7 @@ impl NewFault {
 
 async fn add_fault(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
     if let Err(denied) = authorize(&state, &headers) {
-        return denied;
+        return refuse(&denied);
     }
     let fault: NewFault = match serde_json::from_str(&body) {
         Ok(fault) => fault,
@@ -122,7 +122,7 @@ async fn add_fault(State(state): State<AppState>, headers: HeaderMap, body: Stri
 
 async fn clear_faults(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(denied) = authorize(&state, &headers) {
-        return denied;
+        return refuse(&denied);
     }
     ok(&json!({"removed": state.faults().clear()}))
 }
@@ -133,7 +133,7 @@ async fn remove_fault(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(denied) = authorize(&state, &headers) {
-        return denied;
+        return refuse(&denied);
     }
     if id.parse().is_ok_and(|id| state.faults().remove(id)) {
         ok(&json!({"removed": 1}))
@@ -152,7 +152,7 @@ struct ExpireToken {
 
 async fn expire_token(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
     if let Err(denied) = authorize(&state, &headers) {
-        return denied;
+        return refuse(&denied);
     }
     let Ok(request) = serde_json::from_str::<ExpireToken>(&body) else {
         return refuse(&ApiError::argument_empty("access_token"));
@@ -178,7 +178,7 @@ async fn journal(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     if let Err(denied) = authorize(&state, &headers) {
-        return denied;
+        return refuse(&denied);
     }
     let limit = query
         .get("limit")
