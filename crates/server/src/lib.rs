@@ -8,6 +8,7 @@
 //! - [`methods`]: one file per Bitrix24 method.
 //! - [`domain`]: types and rules (CRM types, session statuses, permissions, scopes).
 //! - [`storage`]: SQL for SQLite and PostgreSQL behind one [`storage::Store`].
+//! - [`tls`]: HTTPS, with a self-signed certificate for localhost on request.
 //! - [`limits`]: the leaky bucket and the operating-time budget, state behind a trait.
 //!
 //! Around them: [`faults`] (switchable misbehaviour for integrators), [`journal`] (the last
@@ -30,6 +31,7 @@ pub mod methods;
 pub mod rpc;
 pub mod state;
 pub mod storage;
+pub mod tls;
 
 use state::AppState;
 use std::future::Future;
@@ -39,6 +41,30 @@ use tokio::net::TcpListener;
 /// The HTTP application for `state`.
 pub fn app(state: AppState) -> axum::Router {
     http::router(state)
+}
+
+/// Serves `state` over HTTPS on `listener` until `shutdown` completes. Requests are marked as
+/// having arrived over TLS (what `--require-https` checks).
+pub async fn serve_tls(
+    listener: std::net::TcpListener,
+    tls: axum_server::tls_rustls::RustlsConfig,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state)
+        .layer(axum::Extension(http::rest::ServedOverTls))
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    listener.set_nonblocking(true)?;
+    axum_server::from_tcp_rustls(listener, tls)?
+        .handle(handle)
+        .serve(app)
+        .await
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.

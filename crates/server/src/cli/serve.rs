@@ -6,10 +6,12 @@ use crate::domain::credentials::generate_token;
 use crate::fixtures::demo;
 use crate::limits::{BucketConfig, LimitSettings, OperatingConfig};
 use crate::state::{AppState, Settings};
+use crate::tls::{self, TlsError, TlsFiles};
 use clap::Args;
 use openlines_wire::params::Limits;
 use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use time::UtcOffset;
@@ -60,12 +62,61 @@ pub struct ServeArgs {
     /// How many requests the call journal keeps.
     #[arg(long, env = "OPENLINES_JOURNAL_SIZE", default_value_t = 200)]
     pub journal_size: usize,
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// Refuse webhook calls over plain HTTP with `400 INVALID_REQUEST` like Bitrix24 cloud
     /// (a reverse proxy's `X-Forwarded-Proto: https` counts as HTTPS).
     #[arg(long, env = "OPENLINES_REQUIRE_HTTPS")]
     pub require_https: bool,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// HTTPS, beside plain HTTP.
+#[derive(Debug, Clone, Args)]
+pub struct TlsArgs {
+    /// Address for HTTPS (used with --tls-cert/--tls-key or --tls-self-signed).
+    #[arg(long, env = "OPENLINES_HTTPS_LISTEN", default_value = "127.0.0.1:8443")]
+    pub https_listen: SocketAddr,
+    /// PEM certificate (chain) for HTTPS.
+    #[arg(long, env = "OPENLINES_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    #[arg(long, env = "OPENLINES_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a self-signed certificate for localhost, made on first start and kept
+    /// beside the database.
+    #[arg(long, env = "OPENLINES_TLS_SELF_SIGNED", conflicts_with = "tls_cert")]
+    pub tls_self_signed: bool,
+}
+
+impl TlsArgs {
+    /// The certificate files to use, if HTTPS is wanted.
+    fn files(&self, db: &str) -> Result<Option<TlsFiles>, TlsError> {
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            return Ok(Some(TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+                trust: cert.clone(),
+            }));
+        }
+        if !self.tls_self_signed {
+            return Ok(None);
+        }
+        // Beside a SQLite file; in the working directory for PostgreSQL.
+        let dir = if db.contains("://") && !db.starts_with("sqlite:") {
+            PathBuf::from(".")
+        } else {
+            let file = PathBuf::from(
+                db.trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:"),
+            );
+            file.parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), PathBuf::from)
+        };
+        tls::self_signed_in(&dir).map(Some)
+    }
 }
 
 /// The two Bitrix24 limits; defaults are the non-Enterprise plans' numbers.
@@ -152,6 +203,10 @@ pub async fn run(args: ServeArgs) -> ExitCode {
     if args.demo {
         print_demo_banner(address);
     }
+    let tls_files = match args.tls.files(&args.db.db) {
+        Ok(files) => files,
+        Err(error) => return fail(&error),
+    };
     let state = AppState::new(store.clone(), settings, clock);
     for fault in &args.faults {
         match serde_json::from_str::<crate::http::admin::NewFault>(fault) {
@@ -168,7 +223,24 @@ pub async fn run(args: ServeArgs) -> ExitCode {
             admin_token.expose_secret()
         );
     }
-    let served = crate::serve(listener, state, shutdown_signal()).await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let https = match tls_files {
+        None => None,
+        Some(files) => match start_https(&args.tls, &files, state.clone(), stopped.clone()).await {
+            Ok(task) => Some(task),
+            Err(error) => return fail(&error),
+        },
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let served = crate::serve(listener, state, wait_for(stopped)).await;
+    if let Some(task) = https {
+        if let Ok(Err(error)) = task.await {
+            tracing::error!(error.cause = %error, "the HTTPS listener failed");
+        }
+    }
     store.close().await;
     match served {
         Ok(()) => {
@@ -177,6 +249,37 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         }
         Err(error) => fail(&error),
     }
+}
+
+/// Binds the HTTPS listener and serves on it in a task of its own.
+async fn start_https(
+    tls: &TlsArgs,
+    files: &TlsFiles,
+    state: AppState,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, String> {
+    let config = tls::rustls_config(files)
+        .await
+        .map_err(|error| error.to_string())?;
+    let listener = std::net::TcpListener::bind(tls.https_listen)
+        .map_err(|error| format!("cannot listen on {}: {error}", tls.https_listen))?;
+    let address = listener.local_addr().unwrap_or(tls.https_listen);
+    tracing::info!(listen.address = %address, "HTTPS is listening");
+    println!(
+        "HTTPS on https://{address}/\n{}",
+        tls::trust_hints(&files.trust)
+    );
+    Ok(tokio::spawn(crate::serve_tls(
+        listener,
+        config,
+        state,
+        wait_for(stopped),
+    )))
+}
+
+/// Resolves once `stopped` turns true (or its sender is gone).
+async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 /// Hides a PostgreSQL password in logs.

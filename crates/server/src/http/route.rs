@@ -21,8 +21,12 @@ pub struct RestPath {
 /// Parses a path; `None` when it is not under `/rest/`.
 pub fn parse(path: &str) -> Option<RestPath> {
     let rest = path.strip_prefix("/rest/")?;
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    let segments: Vec<&str> = rest.split('/').collect();
+    // Empty segments are skipped: the trailing slash, and the `//` that clients produce when
+    // they join `client_endpoint` (which ends in `/rest/`) with `/method` (b24jssdk does).
+    let segments: Vec<&str> = rest
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .collect();
     let (webhook, raw_method) = match segments.as_slice() {
         [method] => (None, *method),
         [user, code, method] => (Some(((*user).to_owned(), (*code).to_owned())), *method),
@@ -65,5 +69,11 @@ mod tests {
         assert_eq!(parse("/rest/").unwrap().method, "");
         assert_eq!(parse("/rest/api/1/abc/x").unwrap().method, "");
         assert!(parse("/other").is_none());
+        assert_eq!(parse("/rest//batch").unwrap().method, "batch");
+        let doubled = parse("/rest/1/abc//server.time").unwrap();
+        assert_eq!(
+            (doubled.webhook.is_some(), doubled.method.as_str()),
+            (true, "server.time")
+        );
     }
 }

@@ -14,4 +14,5 @@ mod limits;
 mod oauth;
 mod routing;
 mod scopes;
+mod tls;
 mod utility;

@@ -134,6 +134,26 @@ async fn case_12_13_method_case_and_trailing_slash() {
 }
 
 #[tokio::test]
+async fn doubled_slashes_from_joined_endpoints_are_accepted() {
+    // b24jssdk joins `client_endpoint` ("…/rest/") with "/method".
+    let app = TestApp::demo().await;
+    let oauth = app
+        .post_json(
+            "/rest//imopenlines.crm.chat.get",
+            json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205,"auth":"demo-access-token"}),
+        )
+        .await;
+    assert_eq!(oauth.result(), &case1());
+    let hook = app
+        .post_json(
+            "/rest/1/demo0123456789ab//imopenlines.crm.chat.get",
+            json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205}),
+        )
+        .await;
+    assert_eq!(hook.result(), &case1());
+}
+
+#[tokio::test]
 async fn case_14_15_unknown_suffix_and_typo_are_404() {
     let app = TestApp::demo().await;
     for path in ["imopenlines.crm.chat.get.yaml", "imopenlines.crm.chats.get"] {

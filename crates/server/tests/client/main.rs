@@ -1,19 +1,31 @@
-#![allow(unreachable_pub)]
+#![allow(unreachable_pub)] // helpers are `pub` for the test modules of this one binary
+//! The client suite: `openlines-client` against the real openlines server, started in-process
+//! on an ephemeral port by each test (no mocks).
+//!
+//! - `support`: clients aimed at a test server, the OAuth app fixture, exact error checks.
+//! - `observed`: the server behind a layer that logs every request, to count retries.
+//! - `calls`: every typed and untyped call the server has, over webhooks and OAuth.
+//! - `oauth`: refresh on `expired_token`, rotation, a wrong client secret.
+//! - `errors`: every error answer, code, status, description and `argument`.
+//! - `limits`: the server's bucket and time budget against the client's retries and bucket.
+//! - `batch`: splitting, back-references, per-command errors, `halt`.
+//! - `encoding`: what the client encodes is what the server decodes (property tests).
+//! - `cli`: the `openlines call` binary end to end.
+//!
+//! `crm_family.rs` (the `imopenlines.crm.*` methods the server does not have yet) is not
+//! compiled here until those methods land; see the comment at its top.
+
 #[path = "../api/helpers.rs"]
-#[allow(dead_code)]
+#[allow(dead_code)] // the HTTP suite's harness; this binary uses part of it
 mod helpers;
 
-#[tokio::test]
-async fn smoke() {
-    let app = helpers::TestApp::demo().await;
-    let client = openlines_client::Client::webhook(&format!(
-        "http://{}/rest/1/demo0123456789ab/",
-        app.address
-    ))
-    .unwrap();
-    let chats = client
-        .crm_chat_get(openlines_client::CrmEntityType::Deal, 288, false)
-        .await
-        .unwrap();
-    assert_eq!(chats.result.len(), 1);
-}
+mod observed;
+mod support;
+
+mod batch;
+mod calls;
+mod cli;
+mod encoding;
+mod errors;
+mod limits;
+mod oauth;
