@@ -21,6 +21,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Refuse webhook calls that did not come over HTTPS, as Bitrix24 cloud does.
     pub require_https: bool,
+    /// Key the request-intensity limit on the last `X-Forwarded-For` address (the client as
+    /// our own reverse proxy saw it) instead of the connection's peer.
+    pub trust_forwarded_for: bool,
     /// The request-intensity and operating-time limits.
     pub limits: LimitSettings,
     /// Lifetime of OAuth access tokens issued by `/oauth/token/`, in seconds.
@@ -41,6 +44,7 @@ impl Default for Settings {
             // The cloud cuts a request at 60 s (spec §1.5).
             request_timeout: Duration::from_secs(60),
             require_https: false,
+            trust_forwarded_for: false,
             limits: LimitSettings::bitrix_defaults(),
             // One hour and 180 days, as on Bitrix24 (spec §10.2).
             access_token_ttl: 3600,

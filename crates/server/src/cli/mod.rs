@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod credentials;
+pub mod export;
 pub mod import;
 pub mod journal;
 pub mod serve;
@@ -26,6 +27,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Load a JSON Lines fixture file (`-` for standard input); all or nothing.
     Import(import::ImportArgs),
+    /// Write every record as fixture JSON Lines (`-` or no file: standard output).
+    Export(export::ExportArgs),
     /// Manage incoming webhooks.
     #[command(subcommand)]
     Webhook(credentials::WebhookCommand),
@@ -76,6 +79,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve::run(args).await,
         Command::Import(args) => import::run(args).await,
+        Command::Export(args) => export::run(args).await,
         Command::Webhook(command) => credentials::run_webhook(command).await,
         Command::Token(command) => credentials::run_token(command).await,
         Command::App(command) => app::run(command).await,

@@ -4,7 +4,10 @@ use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::domain::credentials::generate_token;
 use crate::fixtures::demo;
-use crate::limits::{BucketConfig, LimitSettings, OperatingConfig};
+use crate::limits::redis::RedisState;
+use crate::limits::{
+    BucketConfig, LimitSettings, Limiter, LimiterError, LimiterState, OperatingConfig,
+};
 use crate::state::{AppState, Settings};
 use crate::tls::{self, TlsError, TlsFiles};
 use clap::Args;
@@ -13,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 use time::UtcOffset;
 
@@ -68,6 +72,11 @@ pub struct ServeArgs {
     /// (a reverse proxy's `X-Forwarded-Proto: https` counts as HTTPS).
     #[arg(long, env = "OPENLINES_REQUIRE_HTTPS")]
     pub require_https: bool,
+    /// Behind a reverse proxy: rate-limit each client by the last `X-Forwarded-For` address
+    /// (the one the proxy appended) instead of the proxy's own address. Only with a proxy
+    /// that appends it; otherwise clients could pick their own bucket.
+    #[arg(long, env = "OPENLINES_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -140,6 +149,13 @@ pub struct LimitArgs {
     /// Switch the operating-time limit off.
     #[arg(long, env = "OPENLINES_NO_OPERATING_LIMIT")]
     pub no_operating_limit: bool,
+    /// Keep buckets and budgets in Redis, shared by every instance that names it
+    /// (`redis://[user:password@]host:port[/db]`); in this process when not given.
+    #[arg(long, env = "OPENLINES_REDIS", hide_env_values = true)]
+    pub redis: Option<String>,
+    /// Prefix of this server's Redis keys: instances of one portal share it.
+    #[arg(long, env = "OPENLINES_REDIS_PREFIX", default_value = "openlines:")]
+    pub redis_prefix: String,
 }
 
 impl LimitArgs {
@@ -154,6 +170,24 @@ impl LimitArgs {
                 window_seconds: self.operating_window,
             }),
         }
+    }
+}
+
+impl LimitArgs {
+    /// The limiter: settings, and state in Redis or in this process. An unreachable Redis is
+    /// only a warning here (it may come up later; `/readyz` says so meanwhile).
+    pub async fn limiter(&self) -> Result<Limiter, LimiterError> {
+        let Some(url) = &self.redis else {
+            return Ok(Limiter::in_memory(self.settings()));
+        };
+        let state = RedisState::open(url, &self.redis_prefix)?;
+        match state.ping().await {
+            Ok(()) => tracing::info!(redis = %mask_db_url(url), "limiter state is in Redis"),
+            Err(error) => {
+                tracing::warn!(redis = %mask_db_url(url), error.cause = %error, "Redis does not answer yet")
+            }
+        }
+        Ok(Limiter::new(self.settings(), Arc::new(state)))
     }
 }
 
@@ -193,6 +227,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout),
         require_https: args.require_https,
+        trust_forwarded_for: args.trust_forwarded_for,
         limits: args.limits.settings(),
         access_token_ttl: args.access_token_ttl,
         refresh_token_ttl: args.refresh_token_ttl,
@@ -207,7 +242,11 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         Ok(files) => files,
         Err(error) => return fail(&error),
     };
-    let state = AppState::new(store.clone(), settings, clock);
+    let limiter = match args.limits.limiter().await {
+        Ok(limiter) => limiter,
+        Err(error) => return fail(&format!("--redis: {error}")),
+    };
+    let state = AppState::with_limiter(store.clone(), settings, clock, limiter);
     for fault in &args.faults {
         match serde_json::from_str::<crate::http::admin::NewFault>(fault) {
             Ok(fault) => {
@@ -282,7 +321,7 @@ async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
     let _ = stopped.wait_for(|stop| *stop).await;
 }
 
-/// Hides a PostgreSQL password in logs.
+/// Hides a PostgreSQL or Redis password in logs.
 fn mask_db_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {

@@ -75,7 +75,7 @@ async fn call(
 ) -> Result<Response, ApiError> {
     let def =
         registry::lookup(&path.method).ok_or_else(|| ApiError::new(ErrorCode::MethodNotFound))?;
-    let client = client_address(&request);
+    let client = client_address(&request, state.settings().trust_forwarded_for);
     if !state
         .limiter()
         .admit(&client, started)
@@ -168,11 +168,29 @@ async fn request_faults(
 }
 
 /// The client's address, the key of its leaky bucket (with the one portal this server is).
-fn client_address(request: &Request<Body>) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+/// Behind a trusted proxy it is the last `X-Forwarded-For` entry: the proxy appends the peer
+/// it saw, while anything before it came from the client and may be forged.
+fn client_address(request: &Request<Body>, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for
+        .then(|| {
+            request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(','))
+                .map(str::trim)
+                .rfind(|entry| !entry.is_empty())
+                .and_then(|entry| entry.parse::<std::net::IpAddr>().ok())
+        })
+        .flatten();
+    match forwarded {
+        Some(address) => address.to_string(),
+        None => request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string()),
+    }
 }
 
 /// Whether the request arrived over TLS: our own listener marks it, or a reverse proxy says so
@@ -210,13 +228,16 @@ fn not_found() -> Response {
     respond::error(&ApiError::new(ErrorCode::MethodNotFound), Format::Json)
 }
 
-/// `GET /readyz`: 200 when the database answers, 503 otherwise.
+/// `GET /readyz`: 200 when the database and the limiter state (Redis, if configured) answer,
+/// 503 with the first that does not otherwise. Load balancers route only to ready instances.
 pub async fn ready(State(state): State<AppState>) -> Response {
-    match state.store().ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(error) => {
-            tracing::warn!(error.cause = %error, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
-        }
+    if let Err(error) = state.store().ping().await {
+        tracing::warn!(error.cause = %error, "readiness check failed: database");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
     }
+    if let Err(error) = state.limiter().ping().await {
+        tracing::warn!(error.cause = %error, "readiness check failed: limiter state");
+        return (StatusCode::SERVICE_UNAVAILABLE, "redis unreachable").into_response();
+    }
+    "ready".into_response()
 }

@@ -2,9 +2,11 @@
 //! address), and the per-method operating-time budget per webhook or application.
 //!
 //! The arithmetic lives here; the state lives behind [`LimiterState`], so several instances
-//! can share it (in-process [`memory::MemoryState`] by default, Redis in a deployment).
+//! can share it (in-process [`memory::MemoryState`] by default, [`redis::RedisState`] when
+//! `--redis` is given).
 
 pub mod memory;
+pub mod redis;
 
 use futures_util::future::BoxFuture;
 use std::fmt::Debug;
@@ -111,6 +113,11 @@ pub trait LimiterState: Send + Sync + Debug {
         seconds: f64,
         config: OperatingConfig,
     ) -> BoxFuture<'_, Result<Usage, LimiterError>>;
+
+    /// Whether the state can be reached (for readiness checks); in-process state always can.
+    fn ping(&self) -> BoxFuture<'_, Result<(), LimiterError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// The limits of one server: settings plus shared state.
@@ -128,6 +135,11 @@ impl Limiter {
     /// In-process state.
     pub fn in_memory(settings: LimitSettings) -> Self {
         Limiter::new(settings, Arc::new(memory::MemoryState::default()))
+    }
+
+    /// Whether the shared state answers (`GET /readyz`).
+    pub async fn ping(&self) -> Result<(), LimiterError> {
+        self.state.ping().await
     }
 
     /// Counts a request from `client`; `false` when the bucket overflows.

@@ -4,8 +4,10 @@
 //! lower case, as a portal stores them; lookups lower-case the requested name (spec §1.2).
 
 use super::{ApiError, CallContext};
+use crate::domain::crm::CrmEntityType;
 use crate::domain::scope::Scope;
 use crate::methods;
+use crate::methods::{crm_activity_binding, crm_records, imopenlines_operator as operator};
 use futures_util::future::BoxFuture;
 use openlines_wire::params::Params;
 use serde_json::Value;
@@ -49,20 +51,15 @@ pub struct MethodDef {
 }
 
 macro_rules! method {
-    ($name:literal, $scopes:expr, $module:path) => {
-        method!($name, $scopes, $module, batchable = true)
+    ($name:literal, $scopes:expr, $handler:expr) => {
+        method!($name, $scopes, $handler, batchable = true)
     };
-    ($name:literal, $scopes:expr, $module:path, batchable = $batchable:literal) => {
+    ($name:literal, $scopes:expr, $handler:expr, batchable = $batchable:literal) => {
         MethodDef {
             name: $name,
             scopes: $scopes,
             batchable: $batchable,
-            handler: |ctx, params| {
-                Box::pin({
-                    use $module as m;
-                    m::call(ctx, params)
-                })
-            },
+            handler: |ctx, params| Box::pin(($handler)(ctx, params)),
         }
     };
 }
@@ -70,20 +67,55 @@ macro_rules! method {
 /// Every method openlines serves, sorted by name.
 #[rustfmt::skip]
 pub static METHODS: &[MethodDef] = &[
-    method!("app.info",                 GLOBAL,      methods::app_info),
-    method!("batch",                    GLOBAL,      methods::batch, batchable = false),
-    method!("feature.get",              GLOBAL,      methods::feature_get),
-    method!("imopenlines.crm.chat.get", IMOPENLINES, methods::imopenlines_crm_chat_get),
-    method!("method.get",               GLOBAL,      methods::method_get),
-    method!("methods",                  GLOBAL,      methods::methods_list),
-    method!("profile",                  GLOBAL,      methods::profile),
-    method!("scope",                    GLOBAL,      methods::scope),
-    method!("server.time",              GLOBAL,      methods::server_time),
-    method!("user.current",             USER,        methods::user_current),
+    method!("app.info",                               GLOBAL,      methods::app_info::call),
+    method!("batch",                                  GLOBAL,      methods::batch::call, batchable = false),
+    method!("crm.activity.binding.add",               CRM,         crm_activity_binding::add),
+    method!("crm.activity.binding.delete",            CRM,         crm_activity_binding::delete),
+    method!("crm.activity.binding.list",              CRM,         crm_activity_binding::list),
+    method!("crm.company.add",                        CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Company)),
+    method!("crm.company.delete",                     CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Company)),
+    method!("crm.company.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Company)),
+    method!("crm.company.update",                     CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Company)),
+    method!("crm.contact.add",                        CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Contact)),
+    method!("crm.contact.delete",                     CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Contact)),
+    method!("crm.contact.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Contact)),
+    method!("crm.contact.update",                     CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Contact)),
+    method!("crm.deal.add",                           CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Deal)),
+    method!("crm.deal.delete",                        CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Deal)),
+    method!("crm.deal.get",                           CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Deal)),
+    method!("crm.deal.update",                        CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Deal)),
+    method!("crm.lead.add",                           CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Lead)),
+    method!("crm.lead.delete",                        CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Lead)),
+    method!("crm.lead.get",                           CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Lead)),
+    method!("crm.lead.update",                        CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Lead)),
+    method!("feature.get",                            GLOBAL,      methods::feature_get::call),
+    method!("imconnector.list",                       IMOPENLINES, methods::imconnector_list::call),
+    method!("imopenlines.crm.chat.get",               IMOPENLINES, methods::imopenlines_crm_chat_get::call),
+    method!("imopenlines.crm.chat.getlastid",         IMOPENLINES, methods::imopenlines_crm_chat_getlastid::call),
+    method!("imopenlines.crm.chat.user.add",          IMOPENLINES, methods::imopenlines_crm_chat_user_add::call),
+    method!("imopenlines.crm.chat.user.delete",       IMOPENLINES, methods::imopenlines_crm_chat_user_delete::call),
+    method!("imopenlines.crm.lead.create",            IMOPENLINES, methods::imopenlines_crm_lead_create::call),
+    method!("imopenlines.crm.message.add",            IMOPENLINES, methods::imopenlines_crm_message_add::call),
+    method!("imopenlines.dialog.get",                 IMOPENLINES, methods::imopenlines_dialog_get::call),
+    method!("imopenlines.operator.another.finish",    IMOPENLINES, operator::another_finish),
+    method!("imopenlines.operator.answer",            IMOPENLINES, operator::answer),
+    method!("imopenlines.operator.finish",            IMOPENLINES, operator::finish),
+    method!("imopenlines.operator.skip",              IMOPENLINES, operator::skip),
+    method!("imopenlines.operator.spam",              IMOPENLINES, operator::spam),
+    method!("imopenlines.operator.transfer",          IMOPENLINES, operator::transfer),
+    method!("imopenlines.session.open",               IMOPENLINES, methods::imopenlines_session::open),
+    method!("imopenlines.session.start",              IMOPENLINES, methods::imopenlines_session::start),
+    method!("method.get",                             GLOBAL,      methods::method_get::call),
+    method!("methods",                                GLOBAL,      methods::methods_list::call),
+    method!("profile",                                GLOBAL,      methods::profile::call),
+    method!("scope",                                  GLOBAL,      methods::scope::call),
+    method!("server.time",                            GLOBAL,      methods::server_time::call),
+    method!("user.current",                           USER,        methods::user_current::call),
 ];
 
 const GLOBAL: &[Scope] = &[];
 const IMOPENLINES: &[Scope] = &[Scope::Imopenlines];
+const CRM: &[Scope] = &[Scope::Crm];
 const USER: &[Scope] = &[Scope::User, Scope::UserBrief, Scope::UserBasic];
 
 impl MethodDef {

@@ -56,3 +56,15 @@ impl Store {
         Ok(rows)
     }
 }
+
+impl Store {
+    /// Every active connector, `(id, title)`, ordered by id.
+    pub async fn active_connectors(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = with_pool!(self.backend(), pool => sqlx::query_as(
+            "SELECT id, title FROM connectors WHERE active = TRUE ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+}

@@ -76,6 +76,15 @@ const REFERENCE_CHECKS: &[&str] = &[
     "SELECT l.line, 'session ' || s.id || ' has operator ' || s.operator_id || ', who does not exist'
      FROM import_lines l JOIN sessions s ON l.kind = 'session' AND s.id = l.int_id
      WHERE s.operator_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.operator_id)",
+    "SELECT l.line, 'member of chat ' || l.int_id || ' refers to a chat or user that does not exist'
+     FROM import_lines l
+     WHERE l.kind = 'member' AND (NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = l.int_id)
+        OR NOT EXISTS (SELECT 1 FROM chat_members m JOIN users u ON u.id = m.user_id
+                       WHERE m.chat_id = l.int_id AND CAST(m.user_id AS TEXT) = l.text_id))",
+    "SELECT l.line, 'message ' || m.id || ' refers to a chat or author that does not exist'
+     FROM import_lines l JOIN messages m ON l.kind = 'message' AND m.id = l.int_id
+     WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = m.chat_id)
+        OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id)",
     "SELECT b.line, 'binding to ' || b.entity_type || ' ' || b.entity_id || ', which does not exist'
      FROM import_bindings b
      WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)",
@@ -153,6 +162,7 @@ pub struct TokenUpsert {
     pub expires_at: Option<i64>,
     pub default_expires_at: i64,
     pub client_id: Option<String>,
+    pub refresh_expires_at: Option<i64>,
 }
 
 /// A CRM record to upsert.
@@ -205,7 +215,9 @@ impl ImportWriter {
     /// Opens the transaction and the staging tables.
     pub async fn begin(store: &Store, now: i64) -> Result<ImportWriter, StoreError> {
         let tx = match store.backend() {
-            Backend::Sqlite(pool) => ImportTx::Sqlite(pool.begin().await?),
+            Backend::Sqlite(pool) => {
+                ImportTx::Sqlite(pool.begin_with(store.backend().begin_write()).await?)
+            }
             Backend::Postgres(pool) => ImportTx::Postgres(pool.begin().await?),
         };
         let mut writer = ImportWriter { tx, now };
@@ -301,11 +313,12 @@ impl ImportWriter {
     pub async fn token(&mut self, line: i64, row: &TokenUpsert) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id)
-             VALUES ($1, $2, $3, $4, COALESCE($5, $6), $7)
+            "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
+             VALUES ($1, $2, $3, $4, COALESCE($5, $6), $7, $8)
              ON CONFLICT (access_sha256) DO UPDATE SET refresh_sha256 = excluded.refresh_sha256,
                  user_id = excluded.user_id, scopes = excluded.scopes,
-                 expires_at = COALESCE($5, oauth_tokens.expires_at), client_id = excluded.client_id",
+                 expires_at = COALESCE($5, oauth_tokens.expires_at), client_id = excluded.client_id,
+                 refresh_expires_at = excluded.refresh_expires_at",
             &row.access_sha256,
             row.refresh_sha256.as_deref(),
             row.user_id,
@@ -313,6 +326,7 @@ impl ImportWriter {
             row.expires_at,
             row.default_expires_at,
             row.client_id.as_deref(),
+            row.refresh_expires_at,
         )?;
         self.remember("token", row.user_id, &row.access_sha256, line)
             .await
@@ -331,6 +345,71 @@ impl ImportWriter {
             row.opened,
         )?;
         self.remember("crm", row.id, row.entity_type, line).await
+    }
+
+    /// An OAuth application.
+    pub async fn app(
+        &mut self,
+        line: i64,
+        client_id: &str,
+        secret_sha256: &str,
+        name: &str,
+        scopes: &str,
+    ) -> Result<(), StoreError> {
+        exec!(
+            self,
+            "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (client_id) DO UPDATE SET client_secret_sha256 = excluded.client_secret_sha256,
+                 name = excluded.name, scopes = excluded.scopes",
+            client_id,
+            secret_sha256,
+            name,
+            scopes,
+            self.now,
+        )?;
+        self.remember("app", 0, client_id, line).await
+    }
+
+    /// A chat membership.
+    pub async fn member(
+        &mut self,
+        line: i64,
+        chat_id: i64,
+        user_id: i64,
+    ) -> Result<(), StoreError> {
+        exec!(
+            self,
+            "INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            chat_id,
+            user_id,
+        )?;
+        self.remember("member", chat_id, &user_id.to_string(), line)
+            .await
+    }
+
+    /// A message; a missing time keeps a stored one or is now.
+    pub async fn message(
+        &mut self,
+        line: i64,
+        id: i64,
+        chat_id: i64,
+        author_id: i64,
+        text: &str,
+        created_at: Option<i64>,
+    ) -> Result<(), StoreError> {
+        exec!(
+            self,
+            "INSERT INTO messages (id, chat_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, COALESCE($5, $6))
+             ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, author_id = excluded.author_id,
+                 text = excluded.text, created_at = COALESCE($5, messages.created_at)",
+            id,
+            chat_id,
+            author_id,
+            text,
+            created_at,
+            self.now,
+        )?;
+        self.remember("message", id, "", line).await
     }
 
     /// A connector; `None` keeps (or, for a new one, derives) title and active flag.

@@ -13,8 +13,11 @@ pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod chats;
+pub mod crm;
+pub mod export;
 pub mod import;
 pub mod oauth;
+pub mod sessions;
 
 use crate::domain::connector::STANDARD_CONNECTORS;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -52,6 +55,18 @@ pub enum StoreError {
 pub enum Backend {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+impl Backend {
+    /// The statement that opens a write transaction. SQLite's `BEGIN IMMEDIATE` takes the
+    /// write lock at once, so a transaction that reads before it writes cannot fail to
+    /// upgrade its lock when another writer got in between (busy_timeout does not cover that).
+    pub(crate) fn begin_write(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "BEGIN IMMEDIATE",
+            Backend::Postgres(_) => "BEGIN",
+        }
+    }
 }
 
 /// How to open the store.

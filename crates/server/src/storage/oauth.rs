@@ -135,7 +135,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7)";
         macro_rules! rotate_on {
             ($pool:expr) => {{
-                let mut tx = $pool.begin().await?;
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
                 let grant: Option<Grant> = sqlx::query_as(SPEND)
                     .bind(old_refresh)
                     .bind(client_id)

@@ -1,0 +1,221 @@
+//! CRM records (leads, deals, contacts, companies) and the bindings of sessions to them.
+
+use super::{with_pool, Backend, Store, StoreError};
+use crate::domain::crm::CrmRef;
+
+/// A CRM record as methods show it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CrmRecordRow {
+    pub id: i64,
+    pub title: String,
+    pub assigned_by_id: Option<i64>,
+    pub opened: bool,
+}
+
+/// Fields to write; `None` keeps a stored value on update (and is the default on add).
+#[derive(Debug, Clone, Default)]
+pub struct CrmFieldsUpdate {
+    pub title: Option<String>,
+    pub assigned_by_id: Option<i64>,
+    pub opened: Option<bool>,
+}
+
+/// Why a binding could not be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindOutcome {
+    Bound,
+    AlreadyBound,
+    NoSession,
+    NoRecord,
+}
+
+const INSERT_NEXT_ID: &str = "
+    INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened)
+    SELECT $1, COALESCE(MAX(id), 0) + 1, $2, $3, $4 FROM crm_records WHERE entity_type = $1
+    RETURNING id";
+
+impl Store {
+    /// Adds a record with the next free id of its type; returns the id.
+    pub async fn add_crm_record(
+        &self,
+        entity_type: &str,
+        fields: &CrmFieldsUpdate,
+    ) -> Result<i64, StoreError> {
+        // Two concurrent adds on PostgreSQL may pick the same id; the loser retries.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let added: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_NEXT_ID)
+                .bind(entity_type)
+                .bind(fields.title.clone().unwrap_or_default())
+                .bind(fields.assigned_by_id)
+                .bind(fields.opened.unwrap_or(false))
+                .fetch_one(pool)
+                .await);
+            match added {
+                Ok((id,)) => return Ok(id),
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() && attempt < 5 => {
+                    continue
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+
+    /// One record.
+    pub async fn crm_record(&self, record: CrmRef) -> Result<Option<CrmRecordRow>, StoreError> {
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, CrmRecordRow>(
+            "SELECT id, title, assigned_by_id, opened FROM crm_records WHERE entity_type = $1 AND id = $2",
+        )
+        .bind(record.entity_type.as_str())
+        .bind(record.id.get())
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// Updates the given fields; `false` when the record does not exist.
+    pub async fn update_crm_record(
+        &self,
+        record: CrmRef,
+        fields: &CrmFieldsUpdate,
+    ) -> Result<bool, StoreError> {
+        let done = with_pool!(self.backend(), pool => sqlx::query(
+            "UPDATE crm_records SET title = COALESCE($3, title), assigned_by_id = COALESCE($4, assigned_by_id),
+                 opened = COALESCE($5, opened)
+             WHERE entity_type = $1 AND id = $2",
+        )
+        .bind(record.entity_type.as_str())
+        .bind(record.id.get())
+        .bind(fields.title.as_deref())
+        .bind(fields.assigned_by_id)
+        .bind(fields.opened)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// Deletes a record and every session binding to it, in one transaction; `false` when it
+    /// did not exist. Sessions and chats stay: they simply no longer belong to the record.
+    pub async fn delete_crm_record(&self, record: CrmRef) -> Result<bool, StoreError> {
+        macro_rules! delete_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                let deleted =
+                    sqlx::query("DELETE FROM crm_records WHERE entity_type = $1 AND id = $2")
+                        .bind(record.entity_type.as_str())
+                        .bind(record.id.get())
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                sqlx::query(
+                    "DELETE FROM session_crm_bindings WHERE entity_type = $1 AND entity_id = $2",
+                )
+                .bind(record.entity_type.as_str())
+                .bind(record.id.get())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(deleted > 0)
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => delete_on!(pool),
+            Backend::Postgres(pool) => delete_on!(pool),
+        }
+    }
+
+    /// Binds a session to a record. The record row is locked while binding (PostgreSQL), so a
+    /// concurrent delete either waits and removes the new binding, or wins and the bind finds
+    /// no record; SQLite serializes writers, which gives the same.
+    pub async fn bind_session(
+        &self,
+        session_id: i64,
+        record: CrmRef,
+    ) -> Result<BindOutcome, StoreError> {
+        let lock = self.backend().row_lock_clause();
+        let find_record =
+            format!("SELECT id FROM crm_records WHERE entity_type = $1 AND id = $2{lock}");
+        macro_rules! bind_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                let session: Option<(i64,)> = sqlx::query_as("SELECT id FROM sessions WHERE id = $1")
+                    .bind(session_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if session.is_none() {
+                    return Ok(BindOutcome::NoSession);
+                }
+                let found: Option<(i64,)> = sqlx::query_as(find_record.as_str())
+                    .bind(record.entity_type.as_str())
+                    .bind(record.id.get())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if found.is_none() {
+                    return Ok(BindOutcome::NoRecord);
+                }
+                let inserted = sqlx::query(
+                    "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(session_id)
+                .bind(record.entity_type.as_str())
+                .bind(record.id.get())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok(if inserted > 0 { BindOutcome::Bound } else { BindOutcome::AlreadyBound })
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => bind_on!(pool),
+            Backend::Postgres(pool) => bind_on!(pool),
+        }
+    }
+
+    /// Removes one binding; `false` when there was none.
+    pub async fn unbind_session(
+        &self,
+        session_id: i64,
+        record: CrmRef,
+    ) -> Result<bool, StoreError> {
+        let done = with_pool!(self.backend(), pool => sqlx::query(
+            "DELETE FROM session_crm_bindings WHERE session_id = $1 AND entity_type = $2 AND entity_id = $3",
+        )
+        .bind(session_id)
+        .bind(record.entity_type.as_str())
+        .bind(record.id.get())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// The records a session is bound to, as (type, id), ordered.
+    pub async fn bindings_of_session(
+        &self,
+        session_id: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = with_pool!(self.backend(), pool => sqlx::query_as(
+            "SELECT entity_type, entity_id FROM session_crm_bindings WHERE session_id = $1
+             ORDER BY entity_type, entity_id",
+        )
+        .bind(session_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows)
+    }
+}
+
+impl Backend {
+    /// `FOR UPDATE` where row locks exist (PostgreSQL); SQLite locks the whole database for a
+    /// writer instead, so it needs none.
+    pub(crate) fn row_lock_clause(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "",
+            Backend::Postgres(_) => " FOR UPDATE",
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! Open-line chats and their sessions: finding and creating them, and the status transitions
+//! of the operator methods. Every transition is one conditional UPDATE, so two operators
+//! racing for one chat end in exactly one consistent state.
+
+use super::{with_pool, Backend, Store, StoreError};
+use crate::domain::crm::CrmRef;
+use crate::domain::session::SessionStatus;
+
+/// An open-line chat.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChatRow {
+    pub id: i64,
+    pub connector_id: String,
+    pub line_id: i64,
+    pub title: String,
+    pub external_chat_id: String,
+    pub external_user_id: String,
+}
+
+impl ChatRow {
+    /// `connector|line|chat|user`, the chat's `ENTITY_ID` on a portal.
+    pub fn user_code(&self) -> String {
+        format!(
+            "{}|{}|{}|{}",
+            self.connector_id, self.line_id, self.external_chat_id, self.external_user_id
+        )
+    }
+}
+
+/// A session of a chat.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: i64,
+    pub chat_id: i64,
+    pub status: i64,
+    pub operator_id: Option<i64>,
+    pub created_at: i64,
+    pub modified_at: i64,
+}
+
+impl SessionRow {
+    /// Closed sessions (60 and above) take no more transitions.
+    pub fn is_closed(&self) -> bool {
+        self.status >= SessionStatus::CLOSE.0
+    }
+}
+
+/// A status change of the operator methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Take the dialog (from the queue, or again by its own operator): status 10.
+    Answer { operator: i64 },
+    /// Close the caller's own dialog: status 60.
+    Finish { operator: i64 },
+    /// Close whoever's dialog: status 60.
+    FinishAny,
+    /// Give the dialog back to the queue: status 5, no operator.
+    Skip { operator: i64 },
+    /// Mark as spam and close: status 65.
+    Spam,
+    /// Hand the dialog to another operator.
+    TransferToUser { operator: i64 },
+    /// Hand the dialog back to the queue: status 0, no operator.
+    TransferToQueue,
+}
+
+const SESSION_COLUMNS: &str = "id, chat_id, status, operator_id, created_at, modified_at";
+
+impl Store {
+    /// The chat with this id.
+    pub async fn chat(&self, id: i64) -> Result<Option<ChatRow>, StoreError> {
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, ChatRow>(
+            "SELECT id, connector_id, line_id, title, external_chat_id, external_user_id FROM chats WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// The chat with this `USER_CODE`.
+    pub async fn chat_by_user_code(
+        &self,
+        connector: &str,
+        line: i64,
+        chat: &str,
+        user: &str,
+    ) -> Result<Option<ChatRow>, StoreError> {
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, ChatRow>(
+            "SELECT id, connector_id, line_id, title, external_chat_id, external_user_id FROM chats
+             WHERE connector_id = $1 AND line_id = $2 AND external_chat_id = $3 AND external_user_id = $4
+             ORDER BY id LIMIT 1",
+        )
+        .bind(connector)
+        .bind(line)
+        .bind(chat)
+        .bind(user)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row)
+    }
+
+    /// Whether an active line and connector exist.
+    pub async fn line_and_connector_exist(
+        &self,
+        connector: &str,
+        line: i64,
+    ) -> Result<bool, StoreError> {
+        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
+            "SELECT 1 FROM lines n, connectors k WHERE n.id = $1 AND k.id = $2 AND n.active = TRUE AND k.active = TRUE",
+        )
+        .bind(line)
+        .bind(connector)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.is_some())
+    }
+
+    /// Creates a chat with the next free id; returns it.
+    pub async fn create_chat(
+        &self,
+        connector: &str,
+        line: i64,
+        chat: &str,
+        user: &str,
+        title: &str,
+    ) -> Result<i64, StoreError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let created: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(
+                "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id)
+                 SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $5 FROM chats RETURNING id",
+            )
+            .bind(connector)
+            .bind(line)
+            .bind(title)
+            .bind(chat)
+            .bind(user)
+            .fetch_one(pool)
+            .await);
+            match created {
+                Ok((id,)) => return Ok(id),
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() && attempt < 5 => {
+                    continue
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+
+    /// The chat's newest session.
+    pub async fn current_session(&self, chat_id: i64) -> Result<Option<SessionRow>, StoreError> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT 1"
+        );
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql.as_str())
+            .bind(chat_id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// One session.
+    pub async fn session(&self, id: i64) -> Result<Option<SessionRow>, StoreError> {
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql.as_str())
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row)
+    }
+
+    /// Opens a new session in `chat_id` unless its newest one is still open; the new session
+    /// keeps the CRM bindings of the previous one (the client is recognised, as on a portal).
+    /// Returns the open session and whether it was created now.
+    pub async fn open_session(
+        &self,
+        chat_id: i64,
+        status: i64,
+        operator: Option<i64>,
+        now: i64,
+    ) -> Result<(SessionRow, bool), StoreError> {
+        let latest = format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT 1"
+        );
+        macro_rules! open_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                let previous: Option<SessionRow> = sqlx::query_as(latest.as_str()).bind(chat_id).fetch_optional(&mut *tx).await?;
+                if let Some(open) = previous.as_ref().filter(|session| !session.is_closed()) {
+                    return Ok((open.clone(), false));
+                }
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
+                     SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $4 FROM sessions RETURNING id",
+                )
+                .bind(chat_id)
+                .bind(status)
+                .bind(operator)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                if let Some(previous) = &previous {
+                    sqlx::query(
+                        "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
+                         SELECT $1, entity_type, entity_id FROM session_crm_bindings WHERE session_id = $2",
+                    )
+                    .bind(id)
+                    .bind(previous.id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                let session = SessionRow { id, chat_id, status, operator_id: operator, created_at: now, modified_at: now };
+                Ok((session, true))
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => open_on!(pool),
+            Backend::Postgres(pool) => open_on!(pool),
+        }
+    }
+
+    /// Applies `transition` to session `id` if its conditions still hold at write time;
+    /// `false` when they do not (another operator got there first, or it is closed).
+    pub async fn transition(
+        &self,
+        id: i64,
+        transition: Transition,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (sql, operator): (&str, Option<i64>) = match transition {
+            Transition::Answer { operator } => (
+                "UPDATE sessions SET status = 10, operator_id = $2, modified_at = $3
+                 WHERE id = $1 AND status < 50 AND (status < 10 OR operator_id IS NULL OR operator_id = $2)",
+                Some(operator),
+            ),
+            Transition::Finish { operator } => (
+                "UPDATE sessions SET status = 60, modified_at = $3 WHERE id = $1 AND status < 60 AND operator_id = $2",
+                Some(operator),
+            ),
+            Transition::FinishAny => (
+                "UPDATE sessions SET status = 60, modified_at = $3 WHERE id = $1 AND status < 60 AND ($2 IS NULL OR TRUE)",
+                None,
+            ),
+            Transition::Skip { operator } => (
+                "UPDATE sessions SET status = 5, operator_id = NULL, modified_at = $3
+                 WHERE id = $1 AND status < 50 AND operator_id = $2",
+                Some(operator),
+            ),
+            Transition::Spam => (
+                "UPDATE sessions SET status = 65, modified_at = $3 WHERE id = $1 AND status < 60 AND ($2 IS NULL OR TRUE)",
+                None,
+            ),
+            Transition::TransferToUser { operator } => (
+                "UPDATE sessions SET operator_id = $2, status = CASE WHEN status < 10 THEN 10 ELSE status END, modified_at = $3
+                 WHERE id = $1 AND status < 50",
+                Some(operator),
+            ),
+            Transition::TransferToQueue => (
+                "UPDATE sessions SET status = 0, operator_id = NULL, modified_at = $3
+                 WHERE id = $1 AND status < 50 AND ($2 IS NULL OR TRUE)",
+                None,
+            ),
+        };
+        let done = with_pool!(self.backend(), pool => sqlx::query(sql)
+            .bind(id)
+            .bind(operator)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// The chat of the most recently changed session bound to `record`, whatever its status
+    /// (what `getLastId` answers; spec §7.2).
+    pub async fn latest_chat_of_crm_record(
+        &self,
+        record: CrmRef,
+    ) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
+            "SELECT s.chat_id FROM session_crm_bindings b JOIN sessions s ON s.id = b.session_id
+             WHERE b.entity_type = $1 AND b.entity_id = $2
+             ORDER BY s.modified_at DESC, s.id DESC LIMIT 1",
+        )
+        .bind(record.entity_type.as_str())
+        .bind(record.id.get())
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(chat,)| chat))
+    }
+
+    /// Whether `chat_id` belongs to `record` as `chat.get` sees it by default: through an
+    /// active session, on an active connector (the check of spec §7.3).
+    pub async fn chat_actively_in_crm(
+        &self,
+        chat_id: i64,
+        record: CrmRef,
+    ) -> Result<bool, StoreError> {
+        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
+            "SELECT 1 FROM session_crm_bindings b
+             JOIN sessions s ON s.id = b.session_id
+             JOIN chats c ON c.id = s.chat_id
+             JOIN connectors k ON k.id = c.connector_id
+             WHERE b.entity_type = $1 AND b.entity_id = $2 AND s.chat_id = $3
+               AND s.status >= 10 AND s.status < 50 AND k.active = TRUE
+             LIMIT 1",
+        )
+        .bind(record.entity_type.as_str())
+        .bind(record.id.get())
+        .bind(chat_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.is_some())
+    }
+
+    /// Whether `user_id` is a member of `chat_id`.
+    pub async fn is_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
+        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
+            "SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.is_some())
+    }
+
+    /// Adds a member; `false` when already one.
+    pub async fn add_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
+        let done = with_pool!(self.backend(), pool => sqlx::query(
+            "INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// Removes a member; `false` when not one.
+    pub async fn remove_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
+        let done = with_pool!(self.backend(), pool => sqlx::query(
+            "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+        )
+        .bind(chat_id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// The members of a chat, ordered.
+    pub async fn members(&self, chat_id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
+            "SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id",
+        )
+        .bind(chat_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|(user,)| user).collect())
+    }
+
+    /// Stores a message with the next free id; returns it.
+    pub async fn add_message(
+        &self,
+        chat_id: i64,
+        author_id: i64,
+        text: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        // Ids are assigned here rather than by a sequence, so imported ids never collide with
+        // new ones on either engine; a concurrent insert that took the same id retries.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let added: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(
+                "INSERT INTO messages (id, chat_id, author_id, text, created_at)
+                 SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4 FROM messages RETURNING id",
+            )
+            .bind(chat_id)
+            .bind(author_id)
+            .bind(text)
+            .bind(now)
+            .fetch_one(pool)
+            .await);
+            match added {
+                Ok((id,)) => return Ok(id),
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() && attempt < 5 => {
+                    continue
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Marks a session modified now.
+    pub async fn touch_session(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        with_pool!(self.backend(), pool => sqlx::query("UPDATE sessions SET modified_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}
