@@ -18,8 +18,8 @@ pub const STANDARD_CONNECTORS: &[(&str, &str)] = &[
     ("fbinstagramdirect", "Instagram* Direct"),
     ("notifications", "Bitrix24 SMS and WhatsApp"),
     ("whatsappbyedna", "Edna.com WhatsApp"),
-    // Known ids without a documented English title: the id is the title until a fixture
-    // renames them (spec §7.8 lists them from the module code).
+    // Known ids without a documented English title (spec §7.8 lists them from the module code):
+    // these titles are our own plain names for them; a fixture can rename any connector.
     ("wechat", "WeChat"),
     ("yandex", "Yandex"),
     ("olx", "OLX"),

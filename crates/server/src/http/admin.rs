@@ -55,7 +55,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
+        .and_then(super::credentials::bearer_token)
         .unwrap_or("");
     let matches = SecretHash::of(expected)
         .matches(&SecretHash::of(&SecretString::from(presented.to_owned())));

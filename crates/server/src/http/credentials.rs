@@ -39,12 +39,8 @@ pub fn extract(
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-        })
-        .map(|token| token.trim().to_owned());
+        .and_then(bearer_token)
+        .map(str::to_owned);
     let token = bearer
         .or_else(|| scalar(auth))
         .or_else(|| scalar(access_token))
@@ -57,4 +53,10 @@ pub fn extract(
 
 fn scalar(value: Option<Value>) -> Option<String> {
     value.as_ref().and_then(openlines_wire::params::php_string)
+}
+
+/// The token of an `Authorization: Bearer …` header; the scheme name is case-insensitive.
+pub fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }

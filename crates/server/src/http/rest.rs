@@ -27,43 +27,70 @@ pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Res
     let format = path.format;
     if request.method() == Method::OPTIONS {
         // CORS preflight from browser apps: the portal's headers, no body.
-        return respond::write(StatusCode::OK, &serde_json::Value::Null, format);
+        let mut response = StatusCode::OK.into_response();
+        respond::add_portal_headers(response.headers_mut());
+        return response;
     }
-    let mut trace = Trace {
-        method: path.method.clone(),
-        caller: "anonymous".to_owned(),
-        params: serde_json::Value::Null,
-    };
-    let (response, error_code) = match call(&state, path, request, started, &mut trace).await {
-        Ok(response) => (response, None),
+    let mut trace = Trace::new(&state, &path.method, started);
+    let response = match call(&state, path, request, started, &mut trace).await {
+        Ok(response) => response,
         Err(error) => {
             if let Some(cause) = error.internal_cause() {
                 tracing::error!(error.code = %error.code(), error.cause = cause, "request failed");
             }
-            (
-                respond::error(&error, format),
-                Some(error.code().to_string()),
-            )
+            trace.error = Some(error.code().to_string());
+            respond::error(&error, format)
         }
     };
-    state.journal().record(Entry {
-        at: started,
-        method: trace.method,
-        caller: trace.caller,
-        params: trace.params,
-        status: response.status().as_u16(),
-        error: error_code,
-        duration_ms: ((state.clock().now() - started) * 1e6).round() / 1e3,
-    });
+    trace.status = Some(response.status().as_u16());
     response
 }
 
-/// What the journal learns about a request while it is handled.
+/// What the journal learns about a request while it is handled. It is written to the journal
+/// when dropped, so a request whose client hung up mid-call (the handler is dropped then) is
+/// recorded too, with status 499.
 #[derive(Debug)]
 struct Trace {
+    state: AppState,
+    started: f64,
     method: String,
     caller: String,
     params: serde_json::Value,
+    status: Option<u16>,
+    error: Option<String>,
+}
+
+impl Trace {
+    fn new(state: &AppState, method: &str, started: f64) -> Self {
+        Trace {
+            state: state.clone(),
+            started,
+            method: method.to_owned(),
+            caller: "anonymous".to_owned(),
+            params: serde_json::Value::Null,
+            status: None,
+            error: None,
+        }
+    }
+}
+
+impl Drop for Trace {
+    fn drop(&mut self) {
+        let (status, error) = match self.status {
+            Some(status) => (status, self.error.take()),
+            None => (499, Some("CLIENT_CLOSED_REQUEST".to_owned())),
+        };
+        let duration_ms = ((self.state.clock().now() - self.started) * 1e6).round() / 1e3;
+        self.state.journal().record(Entry {
+            at: self.started,
+            method: std::mem::take(&mut self.method),
+            caller: std::mem::take(&mut self.caller),
+            params: self.params.take(),
+            status,
+            error,
+            duration_ms,
+        });
+    }
 }
 
 async fn call(

@@ -26,9 +26,11 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         ));
     }
     let chat_id = chat_or_latest(&ctx, &params, record).await?;
-    let (Some(record), true) = (record, chat_id > 0) else {
+    if chat_id == 0 {
         return Ok(MethodOutput::new(json!(0)));
-    };
+    }
+    // A type that is not one of the four has no chats at all.
+    let record = record.ok_or_else(|| ApiError::new(ErrorCode::ChatNotInCrm))?;
     let store = ctx.state.store();
     if !store.chat_actively_in_crm(chat_id, record).await? {
         return Err(ApiError::new(ErrorCode::ChatNotInCrm));

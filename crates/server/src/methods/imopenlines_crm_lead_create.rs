@@ -42,5 +42,9 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
             .ok_or_else(|| ApiError::internal("a new lead got a non-positive id"))?,
     };
     store.bind_session(session.id, lead).await?;
+    // Binding changes the session, as crm.activity.binding.add does: it moves up in chat.get.
+    store
+        .touch_session(session.id, ctx.state.clock().now_secs())
+        .await?;
     Ok(MethodOutput::new(json!(true)))
 }

@@ -67,7 +67,7 @@ impl ApiError {
         ApiError::with_description(ErrorCode::AccessDenied, format!("Access denied! {reason}"))
     }
 
-    /// A failure inside the server: answered as `ERROR_CORE`/500, cause kept for the log.
+    /// A failure inside the server: answered as `INTERNAL_SERVER_ERROR`/500, cause kept for the log.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         ApiError {
             internal: Some(cause.to_string()),

@@ -14,6 +14,16 @@ pub struct NewToken<'a> {
     pub client_id: Option<&'a str>,
 }
 
+pub(super) const INSERT_WEBHOOK: &str =
+    "INSERT INTO webhooks (user_id, code_sha256, scopes, expires_at, revoked, created_at)
+     VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id";
+pub(super) const ALL_WEBHOOKS: &str =
+    "SELECT id, user_id, code_sha256, scopes, expires_at, revoked, created_at
+     FROM webhooks ORDER BY id";
+pub(super) const REVOKE_WEBHOOK: &str = "UPDATE webhooks SET revoked = TRUE WHERE id = $1";
+pub(super) const INSERT_TOKEN: &str = "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id)
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
 impl Store {
     /// Stores a webhook and returns its id.
     pub async fn add_webhook(
@@ -24,10 +34,7 @@ impl Store {
         expires_at: Option<i64>,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(
-            "INSERT INTO webhooks (user_id, code_sha256, scopes, expires_at, revoked, created_at)
-             VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
-        )
+        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_WEBHOOK)
         .bind(user_id)
         .bind(code_sha256)
         .bind(scopes)
@@ -40,10 +47,7 @@ impl Store {
 
     /// Every webhook, revoked ones included.
     pub async fn list_webhooks(&self) -> Result<Vec<WebhookRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, WebhookRow>(
-            "SELECT id, user_id, code_sha256, scopes, expires_at, revoked, created_at
-             FROM webhooks ORDER BY id",
-        )
+        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, WebhookRow>(ALL_WEBHOOKS)
         .fetch_all(pool)
         .await)?;
         Ok(rows)
@@ -51,9 +55,7 @@ impl Store {
 
     /// Revokes a webhook; `false` when there is no such webhook.
     pub async fn revoke_webhook(&self, id: i64) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(
-            "UPDATE webhooks SET revoked = TRUE WHERE id = $1",
-        )
+        let done = with_pool!(self.backend(), pool => sqlx::query(REVOKE_WEBHOOK)
         .bind(id)
         .execute(pool)
         .await
@@ -63,10 +65,7 @@ impl Store {
 
     /// Stores an OAuth token.
     pub async fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(
-            "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
+        with_pool!(self.backend(), pool => sqlx::query(INSERT_TOKEN)
         .bind(token.access_sha256)
         .bind(token.refresh_sha256)
         .bind(token.user_id)

@@ -35,12 +35,19 @@ pub struct TokenRow {
     pub client_id: Option<String>,
 }
 
+pub(super) const USER_BY_ID: &str =
+    "SELECT id, name, last_name, is_admin, active, department_id FROM users WHERE id = $1";
+pub(super) const LIVE_WEBHOOKS_OF_USER: &str =
+    "SELECT id, user_id, code_sha256, scopes, expires_at, revoked, created_at
+     FROM webhooks WHERE user_id = $1 AND revoked = FALSE ORDER BY id";
+pub(super) const TOKEN_BY_ACCESS_HASH: &str =
+    "SELECT access_sha256, user_id, scopes, expires_at, client_id
+     FROM oauth_tokens WHERE access_sha256 = $1";
+
 impl Store {
     /// The user with this id.
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, UserRow>(
-            "SELECT id, name, last_name, is_admin, active, department_id FROM users WHERE id = $1",
-        )
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, UserRow>(USER_BY_ID)
         .bind(id)
         .fetch_optional(pool)
         .await)?;
@@ -50,10 +57,7 @@ impl Store {
     /// The webhooks of one user that are not revoked; the caller compares code hashes in
     /// constant time.
     pub async fn live_webhooks_of(&self, user_id: i64) -> Result<Vec<WebhookRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, WebhookRow>(
-            "SELECT id, user_id, code_sha256, scopes, expires_at, revoked, created_at
-             FROM webhooks WHERE user_id = $1 AND revoked = FALSE ORDER BY id",
-        )
+        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, WebhookRow>(LIVE_WEBHOOKS_OF_USER)
         .bind(user_id)
         .fetch_all(pool)
         .await)?;
@@ -62,10 +66,7 @@ impl Store {
 
     /// The token whose access-token hash is `access_sha256`.
     pub async fn token(&self, access_sha256: &str) -> Result<Option<TokenRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, TokenRow>(
-            "SELECT access_sha256, user_id, scopes, expires_at, client_id
-             FROM oauth_tokens WHERE access_sha256 = $1",
-        )
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, TokenRow>(TOKEN_BY_ACCESS_HASH)
         .bind(access_sha256)
         .fetch_optional(pool)
         .await)?;

@@ -23,7 +23,7 @@ pub struct CrmChatRow {
 
 /// One row per (chat, connector), the chat whose qualifying session changed last first
 /// (ties: the newer session first); chats of disabled connectors are left out (spec §7.1).
-const CHATS_OF_CRM_RECORD: &str = "
+pub(super) const CHATS_OF_CRM_RECORD: &str = "
     SELECT c.id AS chat_id, c.connector_id, k.title AS connector_title
     FROM session_crm_bindings b
     JOIN sessions s ON s.id = b.session_id
@@ -34,6 +34,9 @@ const CHATS_OF_CRM_RECORD: &str = "
       AND k.active = TRUE
     GROUP BY c.id, c.connector_id, k.title
     ORDER BY MAX(s.modified_at) DESC, MAX(s.id) DESC";
+
+pub(super) const ACTIVE_CONNECTORS: &str =
+    "SELECT id, title FROM connectors WHERE active = TRUE ORDER BY id";
 
 impl Store {
     /// The chats bound to `record` through their sessions.
@@ -60,9 +63,7 @@ impl Store {
 impl Store {
     /// Every active connector, `(id, title)`, ordered by id.
     pub async fn active_connectors(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT id, title FROM connectors WHERE active = TRUE ORDER BY id",
-        )
+        let rows = with_pool!(self.backend(), pool => sqlx::query_as(ACTIVE_CONNECTORS)
         .fetch_all(pool)
         .await)?;
         Ok(rows)

@@ -39,62 +39,79 @@ macro_rules! exec {
     };
 }
 
-const TEMP_TABLES: &[&str] = &[
+/// The staging tables go away at commit (and with the connection, on rollback).
+pub(super) const DROP_TEMP_TABLES: &[&str] = &[
     "DROP TABLE IF EXISTS import_lines",
     "DROP TABLE IF EXISTS import_bindings",
     "DROP TABLE IF EXISTS import_binding_owners",
     "DROP TABLE IF EXISTS import_shorthand",
+];
+
+/// The staging tables; every statement below that names `import_*` needs them.
+pub(super) const CREATE_TEMP_TABLES: &[&str] = &[
     "CREATE TEMPORARY TABLE import_lines (kind TEXT NOT NULL, int_id BIGINT NOT NULL, text_id TEXT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (kind, int_id, text_id))",
     "CREATE TEMPORARY TABLE import_bindings (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, entity_type TEXT NOT NULL, entity_id BIGINT NOT NULL, line BIGINT NOT NULL)",
     "CREATE TEMPORARY TABLE import_binding_owners (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, PRIMARY KEY (owner, owner_id))",
     "CREATE TEMPORARY TABLE import_shorthand (chat_id BIGINT PRIMARY KEY, status BIGINT NOT NULL, line BIGINT NOT NULL)",
 ];
 
-/// Each check lists `(line, what is wrong)` for references that are still missing.
-const REFERENCE_CHECKS: &[&str] = &[
+/// Each check lists `(line, what is wrong)` for references that are still missing, at most
+/// `$1` ([`MAX_REPORTED`]) of them.
+pub(super) const REFERENCE_CHECKS: &[&str] = &[
     "SELECT l.line, 'department ' || d.id || ' refers to parent department ' || d.parent_id || ', which does not exist'
      FROM import_lines l JOIN departments d ON l.kind = 'department' AND d.id = l.int_id
-     WHERE d.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments p WHERE p.id = d.parent_id)",
+     WHERE d.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments p WHERE p.id = d.parent_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, 'user ' || u.id || ' refers to department ' || u.department_id || ', which does not exist'
      FROM import_lines l JOIN users u ON l.kind = 'user' AND u.id = l.int_id
-     WHERE u.department_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments d WHERE d.id = u.department_id)",
+     WHERE u.department_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments d WHERE d.id = u.department_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, l.kind || ' refers to user ' || l.int_id || ', who does not exist'
      FROM import_lines l
-     WHERE l.kind IN ('permission', 'webhook', 'token') AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.int_id)",
+     WHERE l.kind IN ('permission', 'webhook', 'token') AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.int_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, l.text_id || ' ' || r.id || ' is assigned to user ' || r.assigned_by_id || ', who does not exist'
      FROM import_lines l JOIN crm_records r ON l.kind = 'crm' AND r.entity_type = l.text_id AND r.id = l.int_id
-     WHERE r.assigned_by_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.assigned_by_id)",
+     WHERE r.assigned_by_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.assigned_by_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, 'chat ' || c.id || ' uses connector ' || c.connector_id || ', which does not exist (add a connector record)'
      FROM import_lines l JOIN chats c ON l.kind = 'chat' AND c.id = l.int_id
-     WHERE NOT EXISTS (SELECT 1 FROM connectors k WHERE k.id = c.connector_id)",
+     WHERE NOT EXISTS (SELECT 1 FROM connectors k WHERE k.id = c.connector_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, 'chat ' || c.id || ' belongs to line ' || c.line_id || ', which does not exist'
      FROM import_lines l JOIN chats c ON l.kind = 'chat' AND c.id = l.int_id
-     WHERE NOT EXISTS (SELECT 1 FROM lines n WHERE n.id = c.line_id)",
+     WHERE NOT EXISTS (SELECT 1 FROM lines n WHERE n.id = c.line_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, 'session ' || s.id || ' belongs to chat ' || s.chat_id || ', which does not exist'
      FROM import_lines l JOIN sessions s ON l.kind = 'session' AND s.id = l.int_id
-     WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = s.chat_id)",
+     WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = s.chat_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, 'session ' || s.id || ' has operator ' || s.operator_id || ', who does not exist'
      FROM import_lines l JOIN sessions s ON l.kind = 'session' AND s.id = l.int_id
-     WHERE s.operator_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.operator_id)",
+     WHERE s.operator_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.operator_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, 'member of chat ' || l.int_id || ' refers to a chat or user that does not exist'
      FROM import_lines l
      WHERE l.kind = 'member' AND (NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = l.int_id)
         OR NOT EXISTS (SELECT 1 FROM chat_members m JOIN users u ON u.id = m.user_id
-                       WHERE m.chat_id = l.int_id AND CAST(m.user_id AS TEXT) = l.text_id))",
+                       WHERE m.chat_id = l.int_id AND CAST(m.user_id AS TEXT) = l.text_id))
+     ORDER BY 1 LIMIT $1",
     "SELECT l.line, 'message ' || m.id || ' refers to a chat or author that does not exist'
      FROM import_lines l JOIN messages m ON l.kind = 'message' AND m.id = l.int_id
      WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = m.chat_id)
-        OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id)",
+        OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id)
+     ORDER BY 1 LIMIT $1",
     "SELECT b.line, 'binding to ' || b.entity_type || ' ' || b.entity_id || ', which does not exist'
      FROM import_bindings b
-     WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)",
+     WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)
+     ORDER BY 1 LIMIT $1",
 ];
 
 /// How many reference problems are reported at most.
 const MAX_REPORTED: i64 = 50;
 
 /// Sessions created by the chat shorthand get ids after the largest existing one.
-const CREATE_SHORTHAND_SESSIONS: &str = "
+pub(super) const CREATE_SHORTHAND_SESSIONS: &str = "
     INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id)
     SELECT (SELECT COALESCE(MAX(id), 0) FROM sessions) + ROW_NUMBER() OVER (ORDER BY h.chat_id),
            h.chat_id, h.status, NULL, $1, $1, h.chat_id
@@ -102,26 +119,90 @@ const CREATE_SHORTHAND_SESSIONS: &str = "
     WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.shorthand_chat_id = h.chat_id)";
 
 /// A shorthand whose status changed moves its session and marks it modified now.
-const UPDATE_SHORTHAND_SESSIONS: &str = "
+pub(super) const UPDATE_SHORTHAND_SESSIONS: &str = "
     UPDATE sessions
     SET status = (SELECT h.status FROM import_shorthand h WHERE h.chat_id = sessions.shorthand_chat_id),
         modified_at = $1
     WHERE shorthand_chat_id IN (
         SELECT h.chat_id FROM import_shorthand h WHERE h.status <> sessions.status)";
 
-const CLEAR_REPLACED_BINDINGS: &str = "
+pub(super) const CLEAR_REPLACED_BINDINGS: &str = "
     DELETE FROM session_crm_bindings WHERE session_id IN (
         SELECT o.owner_id FROM import_binding_owners o WHERE o.owner = 'session'
         UNION
         SELECT s.id FROM import_binding_owners o JOIN sessions s
             ON o.owner = 'chat' AND s.shorthand_chat_id = o.owner_id)";
 
-const INSERT_STAGED_BINDINGS: &str = "
+pub(super) const INSERT_STAGED_BINDINGS: &str = "
     INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
     SELECT b.owner_id, b.entity_type, b.entity_id FROM import_bindings b WHERE b.owner = 'session'
     UNION
     SELECT s.id, b.entity_type, b.entity_id FROM import_bindings b JOIN sessions s
         ON b.owner = 'chat' AND s.shorthand_chat_id = b.owner_id";
+
+// The writes of each record kind, in the order of the methods below. A parameter that only
+// meets other parameters in `COALESCE` is cast, so PostgreSQL can prepare the statement
+// without being told its type (the catalog test prepares them so).
+pub(super) const REMEMBER_LINE: &str =
+    "INSERT INTO import_lines (kind, int_id, text_id, line) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (kind, int_id, text_id) DO UPDATE SET line = excluded.line";
+pub(super) const UPSERT_DEPARTMENT: &str =
+    "INSERT INTO departments (id, name, parent_id) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id";
+pub(super) const UPSERT_USER: &str = "INSERT INTO users (id, name, last_name, is_admin, active, department_id) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, last_name = excluded.last_name,
+         is_admin = excluded.is_admin, active = excluded.active, department_id = excluded.department_id";
+pub(super) const UPSERT_PERMISSION: &str =
+    "INSERT INTO crm_permissions (user_id, entity_type, read_level) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id, entity_type) DO UPDATE SET read_level = excluded.read_level";
+pub(super) const UPSERT_WEBHOOK: &str =
+    "INSERT INTO webhooks (user_id, code_sha256, scopes, expires_at, revoked, created_at)
+     VALUES ($1, $2, $3, $4, FALSE, $5)
+     ON CONFLICT (code_sha256) DO UPDATE SET user_id = excluded.user_id, scopes = excluded.scopes,
+         expires_at = excluded.expires_at";
+pub(super) const UPSERT_TOKEN: &str = "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
+     VALUES ($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $6), $7, $8)
+     ON CONFLICT (access_sha256) DO UPDATE SET refresh_sha256 = excluded.refresh_sha256,
+         user_id = excluded.user_id, scopes = excluded.scopes,
+         expires_at = COALESCE(CAST($5 AS BIGINT), oauth_tokens.expires_at), client_id = excluded.client_id,
+         refresh_expires_at = excluded.refresh_expires_at";
+pub(super) const UPSERT_CRM_RECORD: &str = "INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (entity_type, id) DO UPDATE SET title = excluded.title,
+         assigned_by_id = excluded.assigned_by_id, opened = excluded.opened";
+pub(super) const UPSERT_APP: &str = "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (client_id) DO UPDATE SET client_secret_sha256 = excluded.client_secret_sha256,
+         name = excluded.name, scopes = excluded.scopes";
+pub(super) const INSERT_MEMBER: &str =
+    "INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+pub(super) const UPSERT_MESSAGE: &str = "INSERT INTO messages (id, chat_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $6))
+     ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, author_id = excluded.author_id,
+         text = excluded.text, created_at = COALESCE(CAST($5 AS BIGINT), messages.created_at)";
+pub(super) const UPSERT_CONNECTOR: &str =
+    "INSERT INTO connectors (id, title, active) VALUES ($1, COALESCE($2, $1), COALESCE($3, TRUE))
+     ON CONFLICT (id) DO UPDATE SET title = COALESCE($2, connectors.title),
+         active = COALESCE($3, connectors.active)";
+pub(super) const UPSERT_LINE: &str = "INSERT INTO lines (id, name, active) VALUES ($1, COALESCE($2, ''), COALESCE($3, TRUE))
+     ON CONFLICT (id) DO UPDATE SET name = COALESCE($2, lines.name), active = COALESCE($3, lines.active)";
+pub(super) const UPSERT_CHAT: &str = "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET connector_id = excluded.connector_id, line_id = excluded.line_id,
+         title = excluded.title, external_chat_id = excluded.external_chat_id,
+         external_user_id = excluded.external_user_id";
+pub(super) const STAGE_SHORTHAND: &str =
+    "INSERT INTO import_shorthand (chat_id, status, line) VALUES ($1, $2, $3)
+     ON CONFLICT (chat_id) DO UPDATE SET status = excluded.status, line = excluded.line";
+pub(super) const UPSERT_SESSION: &str =
+    "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
+     VALUES ($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $7), COALESCE(CAST($6 AS BIGINT), $5, $7))
+     ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, status = excluded.status,
+         operator_id = excluded.operator_id,
+         created_at = COALESCE(CAST($5 AS BIGINT), sessions.created_at),
+         modified_at = COALESCE(CAST($6 AS BIGINT), sessions.modified_at)";
+pub(super) const UNSTAGE_BINDINGS: &str =
+    "DELETE FROM import_bindings WHERE owner = $1 AND owner_id = $2";
+pub(super) const STAGE_BINDING_OWNER: &str =
+    "INSERT INTO import_binding_owners (owner, owner_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+pub(super) const STAGE_BINDING: &str = "INSERT INTO import_bindings (owner, owner_id, entity_type, entity_id, line) VALUES ($1, $2, $3, $4, $5)";
 
 /// A department to upsert.
 #[derive(Debug, Clone)]
@@ -221,7 +302,7 @@ impl ImportWriter {
             Backend::Postgres(pool) => ImportTx::Postgres(pool.begin().await?),
         };
         let mut writer = ImportWriter { tx, now };
-        for statement in TEMP_TABLES {
+        for statement in DROP_TEMP_TABLES.iter().chain(CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
         }
         Ok(writer)
@@ -234,36 +315,19 @@ impl ImportWriter {
         text_id: &str,
         line: i64,
     ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO import_lines (kind, int_id, text_id, line) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (kind, int_id, text_id) DO UPDATE SET line = excluded.line",
-            kind,
-            int_id,
-            text_id,
-            line,
-        )?;
+        exec!(self, REMEMBER_LINE, kind, int_id, text_id, line,)?;
         Ok(())
     }
 
     pub async fn department(&mut self, line: i64, row: &DepartmentRow) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO departments (id, name, parent_id) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id",
-            row.id,
-            &row.name,
-            row.parent_id,
-        )?;
+        exec!(self, UPSERT_DEPARTMENT, row.id, &row.name, row.parent_id,)?;
         self.remember("department", row.id, "", line).await
     }
 
     pub async fn user(&mut self, line: i64, row: &UserUpsert) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO users (id, name, last_name, is_admin, active, department_id) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, last_name = excluded.last_name,
-                 is_admin = excluded.is_admin, active = excluded.active, department_id = excluded.department_id",
+            UPSERT_USER,
             row.id,
             &row.name,
             &row.last_name,
@@ -281,14 +345,7 @@ impl ImportWriter {
         entity_type: &str,
         level: &str,
     ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO crm_permissions (user_id, entity_type, read_level) VALUES ($1, $2, $3)
-             ON CONFLICT (user_id, entity_type) DO UPDATE SET read_level = excluded.read_level",
-            user_id,
-            entity_type,
-            level,
-        )?;
+        exec!(self, UPSERT_PERMISSION, user_id, entity_type, level,)?;
         self.remember("permission", user_id, entity_type, line)
             .await
     }
@@ -296,10 +353,7 @@ impl ImportWriter {
     pub async fn webhook(&mut self, line: i64, row: &WebhookUpsert) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO webhooks (user_id, code_sha256, scopes, expires_at, revoked, created_at)
-             VALUES ($1, $2, $3, $4, FALSE, $5)
-             ON CONFLICT (code_sha256) DO UPDATE SET user_id = excluded.user_id, scopes = excluded.scopes,
-                 expires_at = excluded.expires_at",
+            UPSERT_WEBHOOK,
             row.user_id,
             &row.code_sha256,
             &row.scopes,
@@ -313,12 +367,7 @@ impl ImportWriter {
     pub async fn token(&mut self, line: i64, row: &TokenUpsert) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
-             VALUES ($1, $2, $3, $4, COALESCE($5, $6), $7, $8)
-             ON CONFLICT (access_sha256) DO UPDATE SET refresh_sha256 = excluded.refresh_sha256,
-                 user_id = excluded.user_id, scopes = excluded.scopes,
-                 expires_at = COALESCE($5, oauth_tokens.expires_at), client_id = excluded.client_id,
-                 refresh_expires_at = excluded.refresh_expires_at",
+            UPSERT_TOKEN,
             &row.access_sha256,
             row.refresh_sha256.as_deref(),
             row.user_id,
@@ -335,9 +384,7 @@ impl ImportWriter {
     pub async fn crm_record(&mut self, line: i64, row: &CrmRecordUpsert) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (entity_type, id) DO UPDATE SET title = excluded.title,
-                 assigned_by_id = excluded.assigned_by_id, opened = excluded.opened",
+            UPSERT_CRM_RECORD,
             row.entity_type,
             row.id,
             &row.title,
@@ -358,9 +405,7 @@ impl ImportWriter {
     ) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (client_id) DO UPDATE SET client_secret_sha256 = excluded.client_secret_sha256,
-                 name = excluded.name, scopes = excluded.scopes",
+            UPSERT_APP,
             client_id,
             secret_sha256,
             name,
@@ -377,12 +422,7 @@ impl ImportWriter {
         chat_id: i64,
         user_id: i64,
     ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            chat_id,
-            user_id,
-        )?;
+        exec!(self, INSERT_MEMBER, chat_id, user_id,)?;
         self.remember("member", chat_id, &user_id.to_string(), line)
             .await
     }
@@ -399,9 +439,7 @@ impl ImportWriter {
     ) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO messages (id, chat_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, COALESCE($5, $6))
-             ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, author_id = excluded.author_id,
-                 text = excluded.text, created_at = COALESCE($5, messages.created_at)",
+            UPSERT_MESSAGE,
             id,
             chat_id,
             author_id,
@@ -419,16 +457,7 @@ impl ImportWriter {
         title: Option<&str>,
         active: Option<bool>,
     ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO connectors (id, title, active) VALUES ($1, COALESCE($2, $1), COALESCE($3, TRUE))
-             ON CONFLICT (id) DO UPDATE SET title = COALESCE($2, connectors.title),
-                 active = COALESCE($3, connectors.active)",
-            id,
-            title,
-            active,
-        )
-        .map_err(StoreError::from)
+        exec!(self, UPSERT_CONNECTOR, id, title, active,).map_err(StoreError::from)
     }
 
     /// An open line; `None` keeps (or defaults) name and active flag.
@@ -438,25 +467,13 @@ impl ImportWriter {
         name: Option<&str>,
         active: Option<bool>,
     ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO lines (id, name, active) VALUES ($1, COALESCE($2, ''), COALESCE($3, TRUE))
-             ON CONFLICT (id) DO UPDATE SET name = COALESCE($2, lines.name), active = COALESCE($3, lines.active)",
-            id,
-            name,
-            active,
-        )
-        .map_err(StoreError::from)
+        exec!(self, UPSERT_LINE, id, name, active,).map_err(StoreError::from)
     }
 
     pub async fn chat(&mut self, line: i64, row: &ChatUpsert) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (id) DO UPDATE SET connector_id = excluded.connector_id, line_id = excluded.line_id,
-                 title = excluded.title, external_chat_id = excluded.external_chat_id,
-                 external_user_id = excluded.external_user_id",
+            UPSERT_CHAT,
             row.id,
             &row.connector_id,
             row.line_id,
@@ -476,14 +493,7 @@ impl ImportWriter {
         status: i64,
         crm: &[(&str, i64)],
     ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO import_shorthand (chat_id, status, line) VALUES ($1, $2, $3)
-             ON CONFLICT (chat_id) DO UPDATE SET status = excluded.status, line = excluded.line",
-            chat_id,
-            status,
-            line,
-        )?;
+        exec!(self, STAGE_SHORTHAND, chat_id, status, line,)?;
         self.stage_bindings("chat", chat_id, crm, line).await
     }
 
@@ -495,12 +505,7 @@ impl ImportWriter {
     ) -> Result<(), StoreError> {
         exec!(
             self,
-            "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
-             VALUES ($1, $2, $3, $4, COALESCE($5, $7), COALESCE($6, $5, $7))
-             ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, status = excluded.status,
-                 operator_id = excluded.operator_id,
-                 created_at = COALESCE($5, sessions.created_at),
-                 modified_at = COALESCE($6, sessions.modified_at)",
+            UPSERT_SESSION,
             row.id,
             row.chat_id,
             row.status,
@@ -524,22 +529,12 @@ impl ImportWriter {
         line: i64,
     ) -> Result<(), StoreError> {
         // A later line for the same owner replaces the earlier one's bindings.
-        exec!(
-            self,
-            "DELETE FROM import_bindings WHERE owner = $1 AND owner_id = $2",
-            owner,
-            owner_id,
-        )?;
-        exec!(
-            self,
-            "INSERT INTO import_binding_owners (owner, owner_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            owner,
-            owner_id,
-        )?;
+        exec!(self, UNSTAGE_BINDINGS, owner, owner_id,)?;
+        exec!(self, STAGE_BINDING_OWNER, owner, owner_id,)?;
         for (entity_type, entity_id) in crm {
             exec!(
                 self,
-                "INSERT INTO import_bindings (owner, owner_id, entity_type, entity_id, line) VALUES ($1, $2, $3, $4, $5)",
+                STAGE_BINDING,
                 owner,
                 owner_id,
                 *entity_type,
@@ -555,9 +550,10 @@ impl ImportWriter {
     pub async fn finish(&mut self) -> Result<Vec<Dangling>, StoreError> {
         let mut problems = Vec::new();
         for check in REFERENCE_CHECKS {
-            let sql = format!("{check} ORDER BY 1 LIMIT {MAX_REPORTED}");
-            let rows: Vec<(i64, String)> =
-                with_tx!(&mut self.tx, conn => sqlx::query_as(sql.as_str()).fetch_all(conn).await)?;
+            let rows: Vec<(i64, String)> = with_tx!(&mut self.tx, conn => sqlx::query_as(check)
+                .bind(MAX_REPORTED)
+                .fetch_all(conn)
+                .await)?;
             problems.extend(
                 rows.into_iter()
                     .map(|(line, message)| Dangling { line, message }),
@@ -577,14 +573,8 @@ impl ImportWriter {
 
     /// Makes everything permanent.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        for table in [
-            "import_lines",
-            "import_bindings",
-            "import_binding_owners",
-            "import_shorthand",
-        ] {
-            let sql = format!("DROP TABLE IF EXISTS {table}");
-            with_tx!(&mut self.tx, conn => sqlx::query(sql.as_str()).execute(conn).await.map(|_| ()))?;
+        for statement in DROP_TEMP_TABLES {
+            exec!(self, *statement)?;
         }
         match self.tx {
             ImportTx::Sqlite(tx) => tx.commit().await?,

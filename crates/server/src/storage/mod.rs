@@ -12,6 +12,7 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod catalog;
 pub mod chats;
 pub mod crm;
 pub mod export;
@@ -26,6 +27,12 @@ use sqlx::sqlite::{
 };
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Adds a standard connector unless it exists.
+const SEED_CONNECTOR: &str =
+    "INSERT INTO connectors (id, title, active) VALUES ($1, $2, TRUE) ON CONFLICT (id) DO NOTHING";
+/// The readiness probe.
+const PING: &str = "SELECT 1";
 
 /// Runs the same block against whichever pool (or transaction) the store holds.
 macro_rules! with_pool {
@@ -122,9 +129,7 @@ impl Store {
             Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         for (id, title) in STANDARD_CONNECTORS {
-            with_pool!(&self.backend, pool => sqlx::query(
-                "INSERT INTO connectors (id, title, active) VALUES ($1, $2, TRUE) ON CONFLICT (id) DO NOTHING",
-            )
+            with_pool!(&self.backend, pool => sqlx::query(SEED_CONNECTOR)
             .bind(*id)
             .bind(*title)
             .execute(pool)
@@ -141,7 +146,7 @@ impl Store {
 
     /// Whether the database answers (for readiness checks).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        with_pool!(&self.backend, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        with_pool!(&self.backend, pool => sqlx::query(PING).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 

@@ -30,13 +30,30 @@ pub struct Grant {
     pub scopes: String,
 }
 
+pub(super) const INSERT_APP: &str =
+    "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at)
+     VALUES ($1, $2, $3, $4, $5)";
+pub(super) const APP_BY_CLIENT_ID: &str =
+    "SELECT client_id, client_secret_sha256, name, scopes FROM oauth_apps WHERE client_id = $1";
+pub(super) const INSERT_CODE: &str =
+    "INSERT INTO oauth_codes (code_sha256, client_id, user_id, expires_at) VALUES ($1, $2, $3, $4)";
+/// Deletes a valid code and returns its user: a code is redeemed once.
+pub(super) const REDEEM_CODE: &str =
+    "DELETE FROM oauth_codes WHERE code_sha256 = $1 AND client_id = $2 AND expires_at > $3
+     RETURNING user_id";
+pub(super) const INSERT_PAIR: &str = "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// Spends a refresh token (a second use finds nothing) and returns whom it belonged to.
+pub(super) const SPEND_REFRESH: &str = "UPDATE oauth_tokens SET refresh_sha256 = NULL
+     WHERE refresh_sha256 = $1 AND client_id = $2 AND COALESCE(refresh_expires_at, 0) > $3
+     RETURNING user_id, scopes";
+pub(super) const EXPIRE_TOKEN: &str =
+    "UPDATE oauth_tokens SET expires_at = $2 WHERE access_sha256 = $1";
+
 impl Store {
     /// Registers an application.
     pub async fn add_app(&self, app: &AppRow, now: i64) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(
-            "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
+        with_pool!(self.backend(), pool => sqlx::query(INSERT_APP)
         .bind(&app.client_id)
         .bind(&app.client_secret_sha256)
         .bind(&app.name)
@@ -50,9 +67,7 @@ impl Store {
 
     /// The application with this client id.
     pub async fn app(&self, client_id: &str) -> Result<Option<AppRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, AppRow>(
-            "SELECT client_id, client_secret_sha256, name, scopes FROM oauth_apps WHERE client_id = $1",
-        )
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, AppRow>(APP_BY_CLIENT_ID)
         .bind(client_id)
         .fetch_optional(pool)
         .await)?;
@@ -67,9 +82,7 @@ impl Store {
         user_id: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(
-            "INSERT INTO oauth_codes (code_sha256, client_id, user_id, expires_at) VALUES ($1, $2, $3, $4)",
-        )
+        with_pool!(self.backend(), pool => sqlx::query(INSERT_CODE)
         .bind(code_sha256)
         .bind(client_id)
         .bind(user_id)
@@ -87,10 +100,7 @@ impl Store {
         client_id: &str,
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "DELETE FROM oauth_codes WHERE code_sha256 = $1 AND client_id = $2 AND expires_at > $3
-             RETURNING user_id",
-        )
+        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(REDEEM_CODE)
         .bind(code_sha256)
         .bind(client_id)
         .bind(now)
@@ -101,10 +111,7 @@ impl Store {
 
     /// Stores a fresh access/refresh pair.
     pub async fn add_pair(&self, pair: &NewPair<'_>) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(
-            "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
+        with_pool!(self.backend(), pool => sqlx::query(INSERT_PAIR)
         .bind(pair.access_sha256)
         .bind(pair.refresh_sha256)
         .bind(pair.user_id)
@@ -128,15 +135,10 @@ impl Store {
         now: i64,
         pair: &NewPairOwned,
     ) -> Result<Option<Grant>, StoreError> {
-        const SPEND: &str = "UPDATE oauth_tokens SET refresh_sha256 = NULL
-             WHERE refresh_sha256 = $1 AND client_id = $2 AND COALESCE(refresh_expires_at, 0) > $3
-             RETURNING user_id, scopes";
-        const INSERT: &str = "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)";
         macro_rules! rotate_on {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let grant: Option<Grant> = sqlx::query_as(SPEND)
+                let grant: Option<Grant> = sqlx::query_as(SPEND_REFRESH)
                     .bind(old_refresh)
                     .bind(client_id)
                     .bind(now)
@@ -145,7 +147,7 @@ impl Store {
                 match grant {
                     None => Ok(None),
                     Some(grant) => {
-                        sqlx::query(INSERT)
+                        sqlx::query(INSERT_PAIR)
                             .bind(&pair.access_sha256)
                             .bind(&pair.refresh_sha256)
                             .bind(grant.user_id)
@@ -169,9 +171,7 @@ impl Store {
 
     /// Makes an access token expire now (the integrators' "expire this token" switch).
     pub async fn expire_token(&self, access_sha256: &str, now: i64) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(
-            "UPDATE oauth_tokens SET expires_at = $2 WHERE access_sha256 = $1",
-        )
+        let done = with_pool!(self.backend(), pool => sqlx::query(EXPIRE_TOKEN)
         .bind(access_sha256)
         .bind(now)
         .execute(pool)

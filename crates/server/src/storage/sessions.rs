@@ -107,7 +107,7 @@ impl Store {
         line: i64,
     ) -> Result<bool, StoreError> {
         let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT 1 FROM lines n, connectors k WHERE n.id = $1 AND k.id = $2 AND n.active = TRUE AND k.active = TRUE",
+            "SELECT CAST(1 AS BIGINT) FROM lines n, connectors k WHERE n.id = $1 AND k.id = $2 AND n.active = TRUE AND k.active = TRUE",
         )
         .bind(line)
         .bind(connector)
@@ -300,7 +300,7 @@ impl Store {
         record: CrmRef,
     ) -> Result<bool, StoreError> {
         let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT 1 FROM session_crm_bindings b
+            "SELECT CAST(1 AS BIGINT) FROM session_crm_bindings b
              JOIN sessions s ON s.id = b.session_id
              JOIN chats c ON c.id = s.chat_id
              JOIN connectors k ON k.id = c.connector_id
@@ -319,7 +319,7 @@ impl Store {
     /// Whether `user_id` is a member of `chat_id`.
     pub async fn is_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
         let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+            "SELECT CAST(1 AS BIGINT) FROM chat_members WHERE chat_id = $1 AND user_id = $2",
         )
         .bind(chat_id)
         .bind(user_id)

@@ -41,7 +41,7 @@ async fn case_08_bearer_header_wins() {
     let response = app
         .http
         .post(app.url("/rest/imopenlines.crm.chat.get"))
-        .bearer_auth("demo-access-token")
+        .header("Authorization", "BEARER demo-access-token")
         .json(&json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205,"auth":"not-a-token"}))
         .send()
         .await

@@ -181,7 +181,7 @@ async fn fast_bitrix24_form_double_encoded_with_order_key() {
     assert_eq!(
         result["result"],
         json!({
-            "order0000000000": [chat("1800", "telegrambot", "Telegram"), chat("1763", "livechat", "Live Chat")],
+            "order0000000000": [chat("1763", "livechat", "Live Chat"), chat("1800", "telegrambot", "Telegram")],
             "order0000000001": [chat("9852", "livechat", "Live Chat")]
         })
     );

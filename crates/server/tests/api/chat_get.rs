@@ -313,7 +313,7 @@ async fn case_47_chat_with_two_sessions_appears_once() {
         .iter()
         .map(|c| c["CHAT_ID"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["1800", "1763"]);
+    assert_eq!(ids, ["1763", "1800"]);
 }
 
 #[tokio::test]

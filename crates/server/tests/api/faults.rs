@@ -324,3 +324,39 @@ async fn journal_records_calls_without_secrets() {
         json!("token (user 1, app local.demo0000000000.00000000)")
     );
 }
+
+#[tokio::test]
+async fn journal_records_requests_whose_client_hung_up() {
+    let app = app().await;
+    switch_on(&app, json!({"kind":"latency","min_ms":400,"max_ms":400})).await;
+    let impatient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let sent = impatient
+        .post(app.url(&format!("{ADMIN_HOOK}/server.time")))
+        .send()
+        .await;
+    assert!(sent.is_err(), "the client gave up");
+    switch_all_off(&app).await;
+    // The dropped handler writes its entry when the server notices; poll briefly for it.
+    let mut entries = Vec::new();
+    for _ in 0..40 {
+        let journal = admin(
+            &app,
+            reqwest::Method::GET,
+            "/_openlines/admin/journal",
+            None,
+        )
+        .await;
+        entries = journal.json["entries"].as_array().unwrap().clone();
+        if !entries.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["method"], json!("server.time"));
+    assert_eq!(entries[0]["status"], json!(499));
+    assert_eq!(entries[0]["error"], json!("CLIENT_CLOSED_REQUEST"));
+}

@@ -1,5 +1,10 @@
 //! `TestApp`: a running server with the demo data, and callers for it.
+//!
+//! Each test gets its own database: a SQLite file in a temporary directory, or, when
+//! `OPENLINES_TEST_BACKEND=postgres`, its own schema in `OPENLINES_TEST_POSTGRES` (see
+//! `services`).
 
+use crate::services::{self, PgSchema};
 use openlines::clock::Clock;
 use openlines::fixtures::demo;
 use openlines::state::{AppState, Settings};
@@ -29,8 +34,48 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub http: reqwest::Client,
     pub store: Store,
-    _dir: TempDir,
+    _db: TestDb,
     stop: Option<oneshot::Sender<()>>,
+}
+
+/// Where a test's data lives; dropping it removes the data.
+#[derive(Debug)]
+pub enum TestDb {
+    Sqlite(#[allow(dead_code)] TempDir),
+    Postgres(#[allow(dead_code)] PgSchema),
+}
+
+impl TestDb {
+    /// A fresh, migrated store on the suite's backend.
+    async fn fresh() -> (Store, TestDb) {
+        if !services::postgres_backend() {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = open_migrated(&dir.path().join("openlines.db").to_string_lossy()).await;
+            return (store, TestDb::Sqlite(dir));
+        }
+        let Some(schema) = PgSchema::create().await else {
+            // Every test of this run would be skipped alike; say so once and end the run
+            // rather than report each test as passed.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"SKIPPED: the PostgreSQL run of the HTTP suite (OPENLINES_TEST_BACKEND=postgres)\n",
+            );
+            std::process::exit(0);
+        };
+        let store = open_migrated(&schema.url()).await;
+        (store, TestDb::Postgres(schema))
+    }
+}
+
+/// Opens and migrates the store at `url`.
+pub async fn open_migrated(url: &str) -> Store {
+    let options = StoreOptions {
+        max_connections: 4,
+        ..StoreOptions::new(url)
+    };
+    let store = Store::open(&options).await.expect("open store");
+    store.migrate().await.expect("migrate");
+    store
 }
 
 /// An answer: status, headers and the body parsed as JSON (or `Value::Null`).
@@ -55,18 +100,18 @@ impl TestApp {
 
     /// The server with `settings` and the given fixture files loaded in order.
     pub async fn with_settings(settings: Settings, fixtures: &[&str]) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("openlines.db");
-        let store = Store::open(&StoreOptions::new(db_path.to_string_lossy()))
-            .await
-            .expect("open store");
-        store.migrate().await.expect("migrate");
+        let (store, db) = TestDb::fresh().await;
         let now = Clock::default().now_secs();
         for fixture in fixtures {
             openlines::fixtures::import::import(&store, fixture.as_bytes(), now, |_| {})
                 .await
                 .expect("fixture loads");
         }
+        TestApp::start(store, settings, db).await
+    }
+
+    /// Serves `store` (which `db` holds) on 127.0.0.1:0.
+    pub async fn start(store: Store, settings: Settings, db: TestDb) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -80,8 +125,7 @@ impl TestApp {
             address,
             http: reqwest::Client::new(),
             store,
-
-            _dir: dir,
+            _db: db,
             stop: Some(stop),
         }
     }
@@ -227,28 +271,10 @@ pub fn chat(id: &str, connector: &str, title: &str) -> Value {
 }
 
 impl TestApp {
-    /// A server over a database that was filled beforehand (e.g. by `openlines import`).
+    /// A server over a SQLite file that was filled beforehand (e.g. by `openlines import`);
+    /// SQLite whatever the suite's backend.
     pub async fn on_existing_database(dir: TempDir) -> TestApp {
-        let db_path = dir.path().join("openlines.db");
-        let store = Store::open(&StoreOptions::new(db_path.to_string_lossy()))
-            .await
-            .expect("open store");
-        store.migrate().await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        let state = AppState::new(store.clone(), quiet_settings(), Clock::default());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(openlines::serve(listener, state, async {
-            let _ = stopped.await;
-        }));
-        TestApp {
-            address,
-            http: reqwest::Client::new(),
-            store,
-            _dir: dir,
-            stop: Some(stop),
-        }
+        let store = open_migrated(&dir.path().join("openlines.db").to_string_lossy()).await;
+        TestApp::start(store, quiet_settings(), TestDb::Sqlite(dir)).await
     }
 }

@@ -3,13 +3,21 @@
 //! file (or PostgreSQL schema, see `helpers`) and talks HTTP to it.
 
 mod helpers;
+#[path = "../services/mod.rs"]
+mod services;
 
 mod auth;
 mod batch;
 mod chat_get;
+mod concurrency;
+mod crm_records;
+mod engines;
 mod envelope;
+mod export;
+mod family;
 mod faults;
 mod import;
+mod lifecycle;
 mod limits;
 mod oauth;
 mod routing;

@@ -32,12 +32,12 @@ async fn case_02_all_chats_newest_session_first() {
             json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205,"ACTIVE_ONLY":"N"}),
         )
         .await;
-    // Chat 1800's session changed at 12:00, chat 1763's newest at 10:05.
+    // Chat 1763's newest session changed at 12:30, chat 1800's at 12:00.
     assert_eq!(
         answer.result(),
         &json!([
-            chat("1800", "telegrambot", "Telegram"),
-            chat("1763", "livechat", "Live Chat")
+            chat("1763", "livechat", "Live Chat"),
+            chat("1800", "telegrambot", "Telegram")
         ])
     );
 }

@@ -11,13 +11,15 @@
 //! - `batch`: splitting, back-references, per-command errors, `halt`.
 //! - `encoding`: what the client encodes is what the server decodes (property tests).
 //! - `cli`: the `openlines call` binary end to end.
-//!
-//! `crm_family.rs` (the `imopenlines.crm.*` methods the server does not have yet) is not
-//! compiled here until those methods land; see the comment at its top.
+//! - `faults`: the server's switchable faults (admin endpoint) against retries and refresh.
+//! - `timeouts`: after a timeout a read is sent again, a write never.
+//! - `crm_family`: the typed `imopenlines.crm.*` calls.
 
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)] // the HTTP suite's harness; this binary uses part of it
 mod helpers;
+#[path = "../services/mod.rs"]
+mod services; // PostgreSQL for `helpers` when OPENLINES_TEST_BACKEND=postgres
 
 mod observed;
 mod support;
@@ -25,7 +27,10 @@ mod support;
 mod batch;
 mod calls;
 mod cli;
+mod crm_family;
 mod encoding;
 mod errors;
+mod faults;
 mod limits;
 mod oauth;
+mod timeouts;

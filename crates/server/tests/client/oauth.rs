@@ -7,7 +7,7 @@ use crate::observed::{step, ObservedApp};
 use crate::support::{
     api, api_error, chat, install_expired_app, refreshing, CLIENT_SECRET, OLD_ACCESS, OLD_REFRESH,
 };
-use openlines_client::{Client, CrmEntityType, ErrorCode, TokenPair};
+use openlines_client::{Batch, Client, CrmChat, CrmChatGet, CrmEntityType, ErrorCode, TokenPair};
 use std::sync::{Arc, Mutex};
 
 const CHAT_GET: &str = "/rest/imopenlines.crm.chat.get";
@@ -78,7 +78,7 @@ async fn an_expired_token_is_refreshed_once_and_the_call_sent_again() {
     ))
     .unwrap();
     let invalid_grant = api_error(
-        ErrorCode::Other("invalid_grant".to_owned()),
+        ErrorCode::parse("invalid_grant"),
         400,
         "Invalid refresh token",
     );
@@ -141,7 +141,7 @@ async fn a_wrong_client_secret_fails_after_one_refresh_attempt() {
     assert_eq!(
         api::<()>(Err(err)),
         api_error(
-            ErrorCode::Other("invalid_client".to_owned()),
+            ErrorCode::parse("invalid_client"),
             401,
             "Invalid client credentials"
         )
@@ -164,4 +164,35 @@ async fn a_wrong_client_secret_fails_after_one_refresh_attempt() {
         .crm_chat_get(CrmEntityType::Lead, 1205, true)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_batch_refreshes_like_any_call() {
+    let (app, client, heard) = expired_install(CLIENT_SECRET).await;
+    let mut batch = Batch::new();
+    batch
+        .push(
+            "lead",
+            &CrmChatGet {
+                entity_type: CrmEntityType::Lead,
+                entity_id: 1205,
+                active_only: true,
+            },
+        )
+        .add("now", "server.time", serde_json::json!({}));
+    let results = client.batch(&batch).await.unwrap();
+    assert_eq!(
+        results.get::<Vec<CrmChat>>("lead").unwrap().result,
+        [chat(1763, "livechat", "Live Chat")]
+    );
+    assert!(results.get::<String>("now").is_ok());
+    assert_eq!(
+        app.trail(),
+        [
+            step("POST", "/rest/batch", 401),
+            step("GET", TOKEN, 200),
+            step("POST", "/rest/batch", 200)
+        ]
+    );
+    assert_eq!(heard.lock().unwrap().len(), 1);
 }

@@ -8,10 +8,11 @@
 //! a request whose client gave up (and whose handler was therefore dropped) still shows, with
 //! no status.
 
+use crate::helpers::open_migrated;
 use openlines::clock::Clock;
 use openlines::fixtures::demo::DEMO_JSONL;
 use openlines::state::{AppState, Settings};
-use openlines::storage::{Store, StoreOptions};
+use openlines::storage::Store;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use tempfile::TempDir;
@@ -42,12 +43,9 @@ pub struct ObservedApp {
 impl ObservedApp {
     /// The demo data with `settings`.
     pub async fn start(settings: Settings) -> ObservedApp {
+        // Always SQLite: what is observed here is the client, not the storage backend.
         let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("openlines.db");
-        let store = Store::open(&StoreOptions::new(db_path.to_string_lossy()))
-            .await
-            .expect("open store");
-        store.migrate().await.expect("migrate");
+        let store = open_migrated(&dir.path().join("openlines.db").to_string_lossy()).await;
         let now = Clock::default().now_secs();
         openlines::fixtures::import::import(&store, DEMO_JSONL.as_bytes(), now, |_| {})
             .await
