@@ -356,9 +356,11 @@ mod tests {
             &first.prefix,
         )
         .unwrap();
+        // Draining, however slowly, so the key expires (a bucket that never drains never
+        // expires), yet not by one request within the burst.
         let config = BucketConfig {
             capacity: 20.0,
-            drain_per_second: 0.0,
+            drain_per_second: 0.01,
         };
         let now = 1_795_595_195.0;
         let takes = (0..60).map(|i| {

@@ -29,10 +29,44 @@ pub enum BindOutcome {
     NoRecord,
 }
 
-const INSERT_NEXT_ID: &str = "
+pub(super) const INSERT_NEXT_ID: &str = "
     INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened)
-    SELECT $1, COALESCE(MAX(id), 0) + 1, $2, $3, $4 FROM crm_records WHERE entity_type = $1
+    SELECT CAST($1 AS TEXT), COALESCE(MAX(id), 0) + 1, CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BOOLEAN)
+    FROM crm_records WHERE entity_type = $1
     RETURNING id";
+
+/// The record row a binding needs; PostgreSQL locks it against a racing delete.
+pub(super) const FIND_RECORD: &str =
+    "SELECT id FROM crm_records WHERE entity_type = $1 AND id = $2";
+/// [`FIND_RECORD`] with PostgreSQL's row lock (SQLite has no `FOR UPDATE`; it locks the whole
+/// database for a writer instead).
+pub(super) const FIND_RECORD_FOR_UPDATE: &str =
+    "SELECT id FROM crm_records WHERE entity_type = $1 AND id = $2 FOR UPDATE";
+
+pub(super) const CRM_RECORD_BY_ID: &str =
+    "SELECT id, title, assigned_by_id, opened FROM crm_records WHERE entity_type = $1 AND id = $2";
+
+pub(super) const UPDATE_CRM_RECORD: &str = "UPDATE crm_records SET title = COALESCE($3, title), assigned_by_id = COALESCE($4, assigned_by_id),
+                 opened = COALESCE($5, opened)
+             WHERE entity_type = $1 AND id = $2";
+
+pub(super) const DELETE_CRM_RECORD: &str =
+    "DELETE FROM crm_records WHERE entity_type = $1 AND id = $2";
+
+pub(super) const DELETE_BINDINGS_OF_RECORD: &str =
+    "DELETE FROM session_crm_bindings WHERE entity_type = $1 AND entity_id = $2";
+
+pub(super) const SESSION_EXISTS: &str = "SELECT id FROM sessions WHERE id = $1";
+
+pub(super) const INSERT_BINDING: &str =
+    "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING";
+
+pub(super) const DELETE_BINDING: &str = "DELETE FROM session_crm_bindings WHERE session_id = $1 AND entity_type = $2 AND entity_id = $3";
+
+pub(super) const BINDINGS_OF_SESSION: &str =
+    "SELECT entity_type, entity_id FROM session_crm_bindings WHERE session_id = $1
+             ORDER BY entity_type, entity_id";
 
 impl Store {
     /// Adds a record with the next free id of its type; returns the id.
@@ -65,7 +99,7 @@ impl Store {
     /// One record.
     pub async fn crm_record(&self, record: CrmRef) -> Result<Option<CrmRecordRow>, StoreError> {
         let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, CrmRecordRow>(
-            "SELECT id, title, assigned_by_id, opened FROM crm_records WHERE entity_type = $1 AND id = $2",
+            CRM_RECORD_BY_ID,
         )
         .bind(record.entity_type.as_str())
         .bind(record.id.get())
@@ -81,9 +115,7 @@ impl Store {
         fields: &CrmFieldsUpdate,
     ) -> Result<bool, StoreError> {
         let done = with_pool!(self.backend(), pool => sqlx::query(
-            "UPDATE crm_records SET title = COALESCE($3, title), assigned_by_id = COALESCE($4, assigned_by_id),
-                 opened = COALESCE($5, opened)
-             WHERE entity_type = $1 AND id = $2",
+            UPDATE_CRM_RECORD,
         )
         .bind(record.entity_type.as_str())
         .bind(record.id.get())
@@ -102,20 +134,17 @@ impl Store {
         macro_rules! delete_on {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let deleted =
-                    sqlx::query("DELETE FROM crm_records WHERE entity_type = $1 AND id = $2")
-                        .bind(record.entity_type.as_str())
-                        .bind(record.id.get())
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                sqlx::query(
-                    "DELETE FROM session_crm_bindings WHERE entity_type = $1 AND entity_id = $2",
-                )
-                .bind(record.entity_type.as_str())
-                .bind(record.id.get())
-                .execute(&mut *tx)
-                .await?;
+                let deleted = sqlx::query(DELETE_CRM_RECORD)
+                    .bind(record.entity_type.as_str())
+                    .bind(record.id.get())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                sqlx::query(DELETE_BINDINGS_OF_RECORD)
+                    .bind(record.entity_type.as_str())
+                    .bind(record.id.get())
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(deleted > 0)
             }};
@@ -134,20 +163,21 @@ impl Store {
         session_id: i64,
         record: CrmRef,
     ) -> Result<BindOutcome, StoreError> {
-        let lock = self.backend().row_lock_clause();
-        let find_record =
-            format!("SELECT id FROM crm_records WHERE entity_type = $1 AND id = $2{lock}");
+        let find_record = match self.backend() {
+            Backend::Sqlite(_) => FIND_RECORD,
+            Backend::Postgres(_) => FIND_RECORD_FOR_UPDATE,
+        };
         macro_rules! bind_on {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let session: Option<(i64,)> = sqlx::query_as("SELECT id FROM sessions WHERE id = $1")
+                let session: Option<(i64,)> = sqlx::query_as(SESSION_EXISTS)
                     .bind(session_id)
                     .fetch_optional(&mut *tx)
                     .await?;
                 if session.is_none() {
                     return Ok(BindOutcome::NoSession);
                 }
-                let found: Option<(i64,)> = sqlx::query_as(find_record.as_str())
+                let found: Option<(i64,)> = sqlx::query_as(find_record)
                     .bind(record.entity_type.as_str())
                     .bind(record.id.get())
                     .fetch_optional(&mut *tx)
@@ -155,18 +185,19 @@ impl Store {
                 if found.is_none() {
                     return Ok(BindOutcome::NoRecord);
                 }
-                let inserted = sqlx::query(
-                    "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(session_id)
-                .bind(record.entity_type.as_str())
-                .bind(record.id.get())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                let inserted = sqlx::query(INSERT_BINDING)
+                    .bind(session_id)
+                    .bind(record.entity_type.as_str())
+                    .bind(record.id.get())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 tx.commit().await?;
-                Ok(if inserted > 0 { BindOutcome::Bound } else { BindOutcome::AlreadyBound })
+                Ok(if inserted > 0 {
+                    BindOutcome::Bound
+                } else {
+                    BindOutcome::AlreadyBound
+                })
             }};
         }
         match self.backend() {
@@ -182,7 +213,7 @@ impl Store {
         record: CrmRef,
     ) -> Result<bool, StoreError> {
         let done = with_pool!(self.backend(), pool => sqlx::query(
-            "DELETE FROM session_crm_bindings WHERE session_id = $1 AND entity_type = $2 AND entity_id = $3",
+            DELETE_BINDING,
         )
         .bind(session_id)
         .bind(record.entity_type.as_str())
@@ -199,23 +230,11 @@ impl Store {
         session_id: i64,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT entity_type, entity_id FROM session_crm_bindings WHERE session_id = $1
-             ORDER BY entity_type, entity_id",
+            BINDINGS_OF_SESSION,
         )
         .bind(session_id)
         .fetch_all(pool)
         .await)?;
         Ok(rows)
-    }
-}
-
-impl Backend {
-    /// `FOR UPDATE` where row locks exist (PostgreSQL); SQLite locks the whole database for a
-    /// writer instead, so it needs none.
-    pub(crate) fn row_lock_clause(&self) -> &'static str {
-        match self {
-            Backend::Sqlite(_) => "",
-            Backend::Postgres(_) => " FOR UPDATE",
-        }
     }
 }

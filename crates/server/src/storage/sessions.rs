@@ -64,13 +64,89 @@ pub enum Transition {
     TransferToQueue,
 }
 
-const SESSION_COLUMNS: &str = "id, chat_id, status, operator_id, created_at, modified_at";
+pub(super) const LATEST_SESSION_OF_CHAT: &str =
+    "SELECT id, chat_id, status, operator_id, created_at, modified_at
+     FROM sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT 1";
+
+pub(super) const SESSION_BY_ID: &str =
+    "SELECT id, chat_id, status, operator_id, created_at, modified_at FROM sessions WHERE id = $1";
+
+pub(super) const CHAT_BY_ID: &str = "SELECT id, connector_id, line_id, title, external_chat_id, external_user_id FROM chats WHERE id = $1";
+
+pub(super) const CHAT_BY_USER_CODE: &str = "SELECT id, connector_id, line_id, title, external_chat_id, external_user_id FROM chats
+             WHERE connector_id = $1 AND line_id = $2 AND external_chat_id = $3 AND external_user_id = $4
+             ORDER BY id LIMIT 1";
+
+pub(super) const LINE_AND_CONNECTOR_ACTIVE: &str = "SELECT CAST(1 AS BIGINT) FROM lines n, connectors k WHERE n.id = $1 AND k.id = $2 AND n.active = TRUE AND k.active = TRUE";
+
+pub(super) const INSERT_NEXT_CHAT: &str = "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id)
+                 SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT)
+                 FROM chats RETURNING id";
+
+pub(super) const INSERT_NEXT_SESSION: &str = "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
+                     SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT)
+                     FROM sessions RETURNING id";
+
+pub(super) const COPY_BINDINGS: &str = "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
+                         SELECT CAST($1 AS BIGINT), entity_type, entity_id FROM session_crm_bindings WHERE session_id = $2";
+
+pub(super) const LATEST_CHAT_OF_RECORD: &str =
+    "SELECT s.chat_id FROM session_crm_bindings b JOIN sessions s ON s.id = b.session_id
+             WHERE b.entity_type = $1 AND b.entity_id = $2
+             ORDER BY s.modified_at DESC, s.id DESC LIMIT 1";
+
+pub(super) const CHAT_ACTIVELY_IN_RECORD: &str =
+    "SELECT CAST(1 AS BIGINT) FROM session_crm_bindings b
+             JOIN sessions s ON s.id = b.session_id
+             JOIN chats c ON c.id = s.chat_id
+             JOIN connectors k ON k.id = c.connector_id
+             WHERE b.entity_type = $1 AND b.entity_id = $2 AND s.chat_id = $3
+               AND s.status >= 10 AND s.status < 50 AND k.active = TRUE
+             LIMIT 1";
+
+pub(super) const IS_MEMBER: &str =
+    "SELECT CAST(1 AS BIGINT) FROM chat_members WHERE chat_id = $1 AND user_id = $2";
+
+pub(super) const ADD_MEMBER: &str =
+    "INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+pub(super) const REMOVE_MEMBER: &str =
+    "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2";
+
+pub(super) const MEMBERS_OF_CHAT: &str =
+    "SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id";
+
+pub(super) const INSERT_NEXT_MESSAGE: &str = "INSERT INTO messages (id, chat_id, author_id, text, created_at)
+                 SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT)
+                 FROM messages RETURNING id";
+
+pub(super) const TOUCH_SESSION: &str = "UPDATE sessions SET modified_at = $2 WHERE id = $1";
+
+pub(super) const TRANSITION_ANSWER: &str = "UPDATE sessions SET status = 10, operator_id = $2, modified_at = $3
+                 WHERE id = $1 AND status < 50 AND (status < 10 OR operator_id IS NULL OR operator_id = $2)";
+
+pub(super) const TRANSITION_FINISH_OWN: &str = "UPDATE sessions SET status = 60, modified_at = $3 WHERE id = $1 AND status < 60 AND operator_id = $2";
+
+pub(super) const TRANSITION_FINISH_ANY: &str = "UPDATE sessions SET status = 60, modified_at = $3 WHERE id = $1 AND status < 60 AND (CAST($2 AS BIGINT) IS NULL OR TRUE)";
+
+pub(super) const TRANSITION_SKIP: &str =
+    "UPDATE sessions SET status = 5, operator_id = NULL, modified_at = $3
+                 WHERE id = $1 AND status < 50 AND operator_id = $2";
+
+pub(super) const TRANSITION_SPAM: &str = "UPDATE sessions SET status = 65, modified_at = $3 WHERE id = $1 AND status < 60 AND (CAST($2 AS BIGINT) IS NULL OR TRUE)";
+
+pub(super) const TRANSITION_TRANSFER_TO_USER: &str = "UPDATE sessions SET operator_id = $2, status = CASE WHEN status < 10 THEN 10 ELSE status END, modified_at = $3
+                 WHERE id = $1 AND status < 50";
+
+pub(super) const TRANSITION_TRANSFER_TO_QUEUE: &str =
+    "UPDATE sessions SET status = 0, operator_id = NULL, modified_at = $3
+                 WHERE id = $1 AND status < 50 AND (CAST($2 AS BIGINT) IS NULL OR TRUE)";
 
 impl Store {
     /// The chat with this id.
     pub async fn chat(&self, id: i64) -> Result<Option<ChatRow>, StoreError> {
         let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, ChatRow>(
-            "SELECT id, connector_id, line_id, title, external_chat_id, external_user_id FROM chats WHERE id = $1",
+            CHAT_BY_ID,
         )
         .bind(id)
         .fetch_optional(pool)
@@ -87,9 +163,7 @@ impl Store {
         user: &str,
     ) -> Result<Option<ChatRow>, StoreError> {
         let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, ChatRow>(
-            "SELECT id, connector_id, line_id, title, external_chat_id, external_user_id FROM chats
-             WHERE connector_id = $1 AND line_id = $2 AND external_chat_id = $3 AND external_user_id = $4
-             ORDER BY id LIMIT 1",
+            CHAT_BY_USER_CODE,
         )
         .bind(connector)
         .bind(line)
@@ -107,7 +181,7 @@ impl Store {
         line: i64,
     ) -> Result<bool, StoreError> {
         let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT CAST(1 AS BIGINT) FROM lines n, connectors k WHERE n.id = $1 AND k.id = $2 AND n.active = TRUE AND k.active = TRUE",
+            LINE_AND_CONNECTOR_ACTIVE,
         )
         .bind(line)
         .bind(connector)
@@ -129,8 +203,7 @@ impl Store {
         loop {
             attempt += 1;
             let created: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(
-                "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id)
-                 SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $5 FROM chats RETURNING id",
+                INSERT_NEXT_CHAT,
             )
             .bind(connector)
             .bind(line)
@@ -151,10 +224,8 @@ impl Store {
 
     /// The chat's newest session.
     pub async fn current_session(&self, chat_id: i64) -> Result<Option<SessionRow>, StoreError> {
-        let sql = format!(
-            "SELECT {SESSION_COLUMNS} FROM sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT 1"
-        );
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql.as_str())
+        let sql = LATEST_SESSION_OF_CHAT;
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql)
             .bind(chat_id)
             .fetch_optional(pool)
             .await)?;
@@ -163,8 +234,8 @@ impl Store {
 
     /// One session.
     pub async fn session(&self, id: i64) -> Result<Option<SessionRow>, StoreError> {
-        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql.as_str())
+        let sql = SESSION_BY_ID;
+        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql)
             .bind(id)
             .fetch_optional(pool)
             .await)?;
@@ -181,38 +252,40 @@ impl Store {
         operator: Option<i64>,
         now: i64,
     ) -> Result<(SessionRow, bool), StoreError> {
-        let latest = format!(
-            "SELECT {SESSION_COLUMNS} FROM sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT 1"
-        );
+        let latest = LATEST_SESSION_OF_CHAT;
         macro_rules! open_on {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let previous: Option<SessionRow> = sqlx::query_as(latest.as_str()).bind(chat_id).fetch_optional(&mut *tx).await?;
+                let previous: Option<SessionRow> = sqlx::query_as(latest)
+                    .bind(chat_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if let Some(open) = previous.as_ref().filter(|session| !session.is_closed()) {
                     return Ok((open.clone(), false));
                 }
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
-                     SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $4 FROM sessions RETURNING id",
-                )
-                .bind(chat_id)
-                .bind(status)
-                .bind(operator)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                if let Some(previous) = &previous {
-                    sqlx::query(
-                        "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
-                         SELECT $1, entity_type, entity_id FROM session_crm_bindings WHERE session_id = $2",
-                    )
-                    .bind(id)
-                    .bind(previous.id)
-                    .execute(&mut *tx)
+                let (id,): (i64,) = sqlx::query_as(INSERT_NEXT_SESSION)
+                    .bind(chat_id)
+                    .bind(status)
+                    .bind(operator)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
                     .await?;
+                if let Some(previous) = &previous {
+                    sqlx::query(COPY_BINDINGS)
+                        .bind(id)
+                        .bind(previous.id)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
-                let session = SessionRow { id, chat_id, status, operator_id: operator, created_at: now, modified_at: now };
+                let session = SessionRow {
+                    id,
+                    chat_id,
+                    status,
+                    operator_id: operator,
+                    created_at: now,
+                    modified_at: now,
+                };
                 Ok((session, true))
             }};
         }
@@ -231,38 +304,15 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let (sql, operator): (&str, Option<i64>) = match transition {
-            Transition::Answer { operator } => (
-                "UPDATE sessions SET status = 10, operator_id = $2, modified_at = $3
-                 WHERE id = $1 AND status < 50 AND (status < 10 OR operator_id IS NULL OR operator_id = $2)",
-                Some(operator),
-            ),
-            Transition::Finish { operator } => (
-                "UPDATE sessions SET status = 60, modified_at = $3 WHERE id = $1 AND status < 60 AND operator_id = $2",
-                Some(operator),
-            ),
-            Transition::FinishAny => (
-                "UPDATE sessions SET status = 60, modified_at = $3 WHERE id = $1 AND status < 60 AND ($2 IS NULL OR TRUE)",
-                None,
-            ),
-            Transition::Skip { operator } => (
-                "UPDATE sessions SET status = 5, operator_id = NULL, modified_at = $3
-                 WHERE id = $1 AND status < 50 AND operator_id = $2",
-                Some(operator),
-            ),
-            Transition::Spam => (
-                "UPDATE sessions SET status = 65, modified_at = $3 WHERE id = $1 AND status < 60 AND ($2 IS NULL OR TRUE)",
-                None,
-            ),
-            Transition::TransferToUser { operator } => (
-                "UPDATE sessions SET operator_id = $2, status = CASE WHEN status < 10 THEN 10 ELSE status END, modified_at = $3
-                 WHERE id = $1 AND status < 50",
-                Some(operator),
-            ),
-            Transition::TransferToQueue => (
-                "UPDATE sessions SET status = 0, operator_id = NULL, modified_at = $3
-                 WHERE id = $1 AND status < 50 AND ($2 IS NULL OR TRUE)",
-                None,
-            ),
+            Transition::Answer { operator } => (TRANSITION_ANSWER, Some(operator)),
+            Transition::Finish { operator } => (TRANSITION_FINISH_OWN, Some(operator)),
+            Transition::FinishAny => (TRANSITION_FINISH_ANY, None),
+            Transition::Skip { operator } => (TRANSITION_SKIP, Some(operator)),
+            Transition::Spam => (TRANSITION_SPAM, None),
+            Transition::TransferToUser { operator } => {
+                (TRANSITION_TRANSFER_TO_USER, Some(operator))
+            }
+            Transition::TransferToQueue => (TRANSITION_TRANSFER_TO_QUEUE, None),
         };
         let done = with_pool!(self.backend(), pool => sqlx::query(sql)
             .bind(id)
@@ -281,9 +331,7 @@ impl Store {
         record: CrmRef,
     ) -> Result<Option<i64>, StoreError> {
         let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT s.chat_id FROM session_crm_bindings b JOIN sessions s ON s.id = b.session_id
-             WHERE b.entity_type = $1 AND b.entity_id = $2
-             ORDER BY s.modified_at DESC, s.id DESC LIMIT 1",
+            LATEST_CHAT_OF_RECORD,
         )
         .bind(record.entity_type.as_str())
         .bind(record.id.get())
@@ -300,13 +348,7 @@ impl Store {
         record: CrmRef,
     ) -> Result<bool, StoreError> {
         let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT CAST(1 AS BIGINT) FROM session_crm_bindings b
-             JOIN sessions s ON s.id = b.session_id
-             JOIN chats c ON c.id = s.chat_id
-             JOIN connectors k ON k.id = c.connector_id
-             WHERE b.entity_type = $1 AND b.entity_id = $2 AND s.chat_id = $3
-               AND s.status >= 10 AND s.status < 50 AND k.active = TRUE
-             LIMIT 1",
+            CHAT_ACTIVELY_IN_RECORD,
         )
         .bind(record.entity_type.as_str())
         .bind(record.id.get())
@@ -319,7 +361,7 @@ impl Store {
     /// Whether `user_id` is a member of `chat_id`.
     pub async fn is_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
         let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT CAST(1 AS BIGINT) FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+            IS_MEMBER,
         )
         .bind(chat_id)
         .bind(user_id)
@@ -331,7 +373,7 @@ impl Store {
     /// Adds a member; `false` when already one.
     pub async fn add_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
         let done = with_pool!(self.backend(), pool => sqlx::query(
-            "INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            ADD_MEMBER,
         )
         .bind(chat_id)
         .bind(user_id)
@@ -344,7 +386,7 @@ impl Store {
     /// Removes a member; `false` when not one.
     pub async fn remove_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
         let done = with_pool!(self.backend(), pool => sqlx::query(
-            "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+            REMOVE_MEMBER,
         )
         .bind(chat_id)
         .bind(user_id)
@@ -357,7 +399,7 @@ impl Store {
     /// The members of a chat, ordered.
     pub async fn members(&self, chat_id: i64) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            "SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id",
+            MEMBERS_OF_CHAT,
         )
         .bind(chat_id)
         .fetch_all(pool)
@@ -379,8 +421,7 @@ impl Store {
         loop {
             attempt += 1;
             let added: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(
-                "INSERT INTO messages (id, chat_id, author_id, text, created_at)
-                 SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4 FROM messages RETURNING id",
+                INSERT_NEXT_MESSAGE,
             )
             .bind(chat_id)
             .bind(author_id)
@@ -402,7 +443,7 @@ impl Store {
 impl Store {
     /// Marks a session modified now.
     pub async fn touch_session(&self, id: i64, now: i64) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query("UPDATE sessions SET modified_at = $2 WHERE id = $1")
+        with_pool!(self.backend(), pool => sqlx::query(TOUCH_SESSION)
             .bind(id)
             .bind(now)
             .execute(pool)

@@ -21,12 +21,12 @@ async fn assert_demo_chats(client: &Client) {
         lead(true).await.unwrap().result,
         [chat(1763, "livechat", "Live Chat")]
     );
-    // Newest session first: chat 1800's session changed last, and it is closed.
+    // Newest session first: chat 1763's session changed last; 1800's is closed.
     assert_eq!(
         lead(false).await.unwrap().result,
         [
-            chat(1800, "telegrambot", "Telegram"),
-            chat(1763, "livechat", "Live Chat")
+            chat(1763, "livechat", "Live Chat"),
+            chat(1800, "telegrambot", "Telegram")
         ]
     );
     for (lead, active_only) in [(1300, true), (1300, false), (9_999_999, false)] {

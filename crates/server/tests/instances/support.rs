@@ -38,7 +38,7 @@ impl Shared {
         if let Err(error) = redis_ping(&redis).await {
             return services::absent("Redis", &redis, &error);
         }
-        let db = schema.url();
+        let db = schema.durable_url();
         let store = Store::open(&StoreOptions::new(&db)).await.expect("open");
         store.migrate().await.expect("migrate");
         demo::load(&store, Clock::default().now_secs())

@@ -94,12 +94,19 @@ impl PgSchema {
         }
     }
 
-    /// The URL of the test database with `search_path` set to this schema: what `--db` and
-    /// `Store::open` take.
+    /// The URL of the test database with `search_path` set to this schema, as `--db` and
+    /// `Store::open` take it. Commits do not wait for the WAL flush (only a PostgreSQL crash
+    /// could lose them), which makes the per-test migrations noticeably faster.
     pub fn url(&self) -> String {
+        format!("{}%20-c%20synchronous_commit%3Doff", self.durable_url())
+    }
+
+    /// [`url`](Self::url) with PostgreSQL's default durable commits, for tests about what a
+    /// deployment keeps.
+    pub fn durable_url(&self) -> String {
         let separator = if self.base.contains('?') { '&' } else { '?' };
         format!(
-            "{}{separator}options=-c%20search_path%3D{}%20-c%20synchronous_commit%3Doff",
+            "{}{separator}options=-c%20search_path%3D{}",
             self.base, self.name
         )
     }
