@@ -1,6 +1,6 @@
 //! CRM records (leads, deals, contacts, companies) and the bindings of sessions to them.
 
-use super::{with_pool, Backend, Store, StoreError};
+use super::{with_next_id, with_pool, Backend, Store, StoreError};
 use crate::domain::crm::CrmRef;
 
 /// A CRM record as methods show it.
@@ -75,25 +75,16 @@ impl Store {
         entity_type: &str,
         fields: &CrmFieldsUpdate,
     ) -> Result<i64, StoreError> {
-        // Two concurrent adds on PostgreSQL may pick the same id; the loser retries.
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let added: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_NEXT_ID)
+        with_next_id(|| async {
+            with_pool!(self.backend(), pool => sqlx::query_as(INSERT_NEXT_ID)
                 .bind(entity_type)
                 .bind(fields.title.clone().unwrap_or_default())
                 .bind(fields.assigned_by_id)
                 .bind(fields.opened.unwrap_or(false))
                 .fetch_one(pool)
-                .await);
-            match added {
-                Ok((id,)) => return Ok(id),
-                Err(sqlx::Error::Database(error)) if error.is_unique_violation() && attempt < 5 => {
-                    continue
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
+                .await)
+        })
+        .await
     }
 
     /// One record.

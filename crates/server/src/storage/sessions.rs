@@ -2,7 +2,7 @@
 //! of the operator methods. Every transition is one conditional UPDATE, so two operators
 //! racing for one chat end in exactly one consistent state.
 
-use super::{with_pool, Backend, Store, StoreError};
+use super::{with_next_id, with_pool, Backend, Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::session::SessionStatus;
 
@@ -199,10 +199,8 @@ impl Store {
         user: &str,
         title: &str,
     ) -> Result<i64, StoreError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let created: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(
+        with_next_id(|| async {
+            with_pool!(self.backend(), pool => sqlx::query_as(
                 INSERT_NEXT_CHAT,
             )
             .bind(connector)
@@ -211,15 +209,9 @@ impl Store {
             .bind(chat)
             .bind(user)
             .fetch_one(pool)
-            .await);
-            match created {
-                Ok((id,)) => return Ok(id),
-                Err(sqlx::Error::Database(error)) if error.is_unique_violation() && attempt < 5 => {
-                    continue
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
+            .await)
+        })
+        .await
     }
 
     /// The chat's newest session.
@@ -415,12 +407,8 @@ impl Store {
         text: &str,
         now: i64,
     ) -> Result<i64, StoreError> {
-        // Ids are assigned here rather than by a sequence, so imported ids never collide with
-        // new ones on either engine; a concurrent insert that took the same id retries.
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let added: Result<(i64,), sqlx::Error> = with_pool!(self.backend(), pool => sqlx::query_as(
+        with_next_id(|| async {
+            with_pool!(self.backend(), pool => sqlx::query_as(
                 INSERT_NEXT_MESSAGE,
             )
             .bind(chat_id)
@@ -428,15 +416,9 @@ impl Store {
             .bind(text)
             .bind(now)
             .fetch_one(pool)
-            .await);
-            match added {
-                Ok((id,)) => return Ok(id),
-                Err(sqlx::Error::Database(error)) if error.is_unique_violation() && attempt < 5 => {
-                    continue
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
+            .await)
+        })
+        .await
     }
 }
 
