@@ -53,6 +53,9 @@ pub(super) const CREATE_TEMP_TABLES: &[&str] = &[
     "CREATE TEMPORARY TABLE import_bindings (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, entity_type TEXT NOT NULL, entity_id BIGINT NOT NULL, line BIGINT NOT NULL)",
     "CREATE TEMPORARY TABLE import_binding_owners (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, PRIMARY KEY (owner, owner_id))",
     "CREATE TEMPORARY TABLE import_shorthand (chat_id BIGINT PRIMARY KEY, status BIGINT NOT NULL, line BIGINT NOT NULL)",
+    // Every staged line first deletes its owner's earlier bindings: without this index that
+    // delete scans the whole staging table, and an import turns quadratic.
+    "CREATE INDEX import_bindings_by_owner ON import_bindings (owner, owner_id)",
 ];
 
 /// Each check lists `(line, what is wrong)` for references that are still missing, at most
@@ -124,7 +127,9 @@ pub(super) const UPDATE_SHORTHAND_SESSIONS: &str = "
     SET status = (SELECT h.status FROM import_shorthand h WHERE h.chat_id = sessions.shorthand_chat_id),
         modified_at = $1
     WHERE shorthand_chat_id IN (
-        SELECT h.chat_id FROM import_shorthand h WHERE h.status <> sessions.status)";
+        SELECT h.chat_id FROM import_shorthand h
+        JOIN sessions s ON s.shorthand_chat_id = h.chat_id
+        WHERE h.status <> s.status)";
 
 pub(super) const CLEAR_REPLACED_BINDINGS: &str = "
     DELETE FROM session_crm_bindings WHERE session_id IN (
