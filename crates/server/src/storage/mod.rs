@@ -22,6 +22,7 @@ pub mod sessions;
 
 use crate::domain::connector::STANDARD_CONNECTORS;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -100,6 +101,10 @@ where
     }
 }
 
+/// Statements slower than this are logged, at debug level: bulk imports run long statements on
+/// purpose, and sqlx's default (a warning) would flood an operator's log.
+const SLOW_STATEMENT: Duration = Duration::from_secs(1);
+
 /// How to open the store.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
@@ -133,7 +138,8 @@ impl Store {
     pub async fn open(options: &StoreOptions) -> Result<Store, StoreError> {
         let url = options.url.as_str();
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let connect = PgConnectOptions::from_str(url)?;
+            let connect = PgConnectOptions::from_str(url)?
+                .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
@@ -192,6 +198,7 @@ async fn open_sqlite(url: &str, options: &StoreOptions) -> Result<SqlitePool, St
     // may lose the last commits, never corrupt); foreign keys stay off because references are
     // checked by the importer, which names the offending fixture line.
     let connect = connect
+        .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
