@@ -22,10 +22,10 @@ pub mod sessions;
 
 use crate::domain::connector::STANDARD_CONNECTORS;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::ConnectOptions;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use sqlx::ConnectOptions;
 use std::str::FromStr;
 use std::time::Duration;
 
