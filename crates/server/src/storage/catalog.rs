@@ -6,7 +6,8 @@
 //! one engine lacks just as early in CI. The statements stay beside the code that binds their
 //! parameters; this file only collects them, and its unit test checks that none is missed.
 
-use super::{access, admin, auth, chats, crm, export, import, oauth, sessions};
+use super::import_rows::RowsSql;
+use super::{access, admin, auth, chats, crm, export, import_sql, oauth, sessions};
 
 /// `("module::NAME", module::NAME)` for each constant.
 macro_rules! named {
@@ -42,28 +43,10 @@ const STATEMENTS: &[(&str, &str)] = named![
     export::SESSIONS,
     export::MEMBERS,
     export::MESSAGES,
-    import::CREATE_SHORTHAND_SESSIONS,
-    import::UPDATE_SHORTHAND_SESSIONS,
-    import::CLEAR_REPLACED_BINDINGS,
-    import::INSERT_STAGED_BINDINGS,
-    import::REMEMBER_LINE,
-    import::UPSERT_DEPARTMENT,
-    import::UPSERT_USER,
-    import::UPSERT_PERMISSION,
-    import::UPSERT_WEBHOOK,
-    import::UPSERT_TOKEN,
-    import::UPSERT_CRM_RECORD,
-    import::UPSERT_APP,
-    import::INSERT_MEMBER,
-    import::UPSERT_MESSAGE,
-    import::UPSERT_CONNECTOR,
-    import::UPSERT_LINE,
-    import::UPSERT_CHAT,
-    import::STAGE_SHORTHAND,
-    import::UPSERT_SESSION,
-    import::UNSTAGE_BINDINGS,
-    import::STAGE_BINDING_OWNER,
-    import::STAGE_BINDING,
+    import_sql::CREATE_SHORTHAND_SESSIONS,
+    import_sql::UPDATE_SHORTHAND_SESSIONS,
+    import_sql::CLEAR_REPLACED_BINDINGS,
+    import_sql::INSERT_STAGED_BINDINGS,
     oauth::INSERT_APP,
     oauth::APP_BY_CLIENT_ID,
     oauth::INSERT_CODE,
@@ -111,13 +94,43 @@ const POSTGRES_ONLY: &[(&str, &str)] = named![crm::FIND_RECORD_FOR_UPDATE];
 
 /// Lists of statements run one after another.
 const LISTS: &[(&str, &[&str])] = &[
-    ("import::DROP_TEMP_TABLES", import::DROP_TEMP_TABLES),
-    ("import::REFERENCE_CHECKS", import::REFERENCE_CHECKS),
+    ("import_sql::DROP_TEMP_TABLES", import_sql::DROP_TEMP_TABLES),
+    ("import_sql::REFERENCE_CHECKS", import_sql::REFERENCE_CHECKS),
+    ("import_sql::ANALYZE_STAGING", import_sql::ANALYZE_STAGING),
+];
+
+/// The importer's multi-row upserts. Each is prepared as two rows giving every optional value
+/// (so renumbered placeholders and every `SET` clause are checked), and as one row giving
+/// none (the `DO NOTHING` or shortest `DO UPDATE` form).
+const MULTI_ROW: &[(&str, &RowsSql)] = &[
+    ("import_sql::DEPARTMENTS", &import_sql::DEPARTMENTS),
+    ("import_sql::USERS", &import_sql::USERS),
+    ("import_sql::PERMISSIONS", &import_sql::PERMISSIONS),
+    ("import_sql::WEBHOOKS", &import_sql::WEBHOOKS),
+    ("import_sql::TOKENS", &import_sql::TOKENS),
+    ("import_sql::CRM_RECORDS", &import_sql::CRM_RECORDS),
+    ("import_sql::APPS", &import_sql::APPS),
+    ("import_sql::MEMBERS", &import_sql::MEMBERS),
+    ("import_sql::MESSAGES", &import_sql::MESSAGES),
+    ("import_sql::CONNECTORS", &import_sql::CONNECTORS),
+    ("import_sql::LINES", &import_sql::LINES),
+    ("import_sql::CHATS", &import_sql::CHATS),
+    ("import_sql::SESSIONS", &import_sql::SESSIONS),
+    ("import_sql::STAGED_LINES", &import_sql::STAGED_LINES),
+    (
+        "import_sql::STAGED_SHORTHAND",
+        &import_sql::STAGED_SHORTHAND,
+    ),
+    (
+        "import_sql::STAGED_BINDING_OWNERS",
+        &import_sql::STAGED_BINDING_OWNERS,
+    ),
+    ("import_sql::STAGED_BINDINGS", &import_sql::STAGED_BINDINGS),
 ];
 
 /// What must run on a connection before the statements that name the import's temporary
 /// staging tables can be prepared there (the test executes these, which checks them too).
-pub const SETUP: &[&str] = import::CREATE_TEMP_TABLES;
+pub const SETUP: &[&str] = import_sql::CREATE_TEMP_TABLES;
 
 /// The statements only PostgreSQL runs, as `(name, sql)`.
 pub fn postgres_only() -> Vec<(String, &'static str)> {
@@ -127,20 +140,25 @@ pub fn postgres_only() -> Vec<(String, &'static str)> {
         .collect()
 }
 
-/// Every statement as `(name, sql)`; members of a list are named `list[index]`.
-pub fn all() -> Vec<(String, &'static str)> {
-    let mut statements: Vec<(String, &'static str)> = [
+/// Every statement as `(name, sql)`; members of a list are named `list[index]`, and the
+/// forms of a multi-row upsert `name[rows=…]`.
+pub fn all() -> Vec<(String, String)> {
+    let mut statements: Vec<(String, String)> = [
         ("storage::SEED_CONNECTOR", super::SEED_CONNECTOR),
         ("storage::PING", super::PING),
     ]
     .iter()
     .chain(STATEMENTS)
-    .map(|(name, sql)| ((*name).to_owned(), *sql))
+    .map(|(name, sql)| ((*name).to_owned(), (*sql).to_owned()))
     .collect();
     for (name, list) in LISTS {
         for (index, sql) in list.iter().enumerate() {
-            statements.push((format!("{name}[{index}]"), sql));
+            statements.push((format!("{name}[{index}]"), (*sql).to_owned()));
         }
+    }
+    for (name, shape) in MULTI_ROW {
+        statements.push((format!("{name}[rows=2]"), shape.sql(2, u8::MAX)));
+        statements.push((format!("{name}[rows=1]"), shape.sql(1, 0)));
     }
     statements
 }
@@ -175,17 +193,26 @@ mod tests {
         files
     }
 
-    /// `SQL_NAME` of every `const SQL_NAME: &str` / `&[&str]` in `text`.
+    /// `SQL_NAME` of every `const SQL_NAME: &str` / `&[&str]` and `static SQL_NAME: RowsSql`
+    /// in `text`.
     fn sql_constants(text: &str) -> Vec<String> {
+        // Test modules may define shapes of their own; they never reach a database.
         text.lines()
+            .take_while(|line| line.trim() != "#[cfg(test)]")
             .filter_map(|line| {
                 let rest = line.trim_start();
                 let rest = rest.strip_prefix("pub ").unwrap_or(rest);
                 let rest = rest.strip_prefix("pub(super) ").unwrap_or(rest);
                 let rest = rest.strip_prefix("pub(crate) ").unwrap_or(rest);
-                let (name, ty) = rest.strip_prefix("const ")?.split_once(':')?;
+                let rest = rest
+                    .strip_prefix("const ")
+                    .or_else(|| rest.strip_prefix("static "))?;
+                let (name, ty) = rest.split_once(':')?;
                 let ty = ty.trim_start();
-                (ty.starts_with("&str") || ty.starts_with("&[&str]")).then(|| name.to_owned())
+                ["&str", "&[&str]", "RowsSql"]
+                    .iter()
+                    .any(|sql_type| ty.starts_with(sql_type))
+                    .then(|| name.to_owned())
             })
             .collect()
     }
@@ -219,9 +246,10 @@ mod tests {
     fn every_sql_constant_is_in_the_catalog() {
         let listed: BTreeSet<String> = all()
             .into_iter()
-            .chain(postgres_only())
-            .map(|(name, _)| name.split('[').next().unwrap_or_default().to_owned())
-            .chain(["import::CREATE_TEMP_TABLES".to_owned()])
+            .map(|(name, _)| name)
+            .chain(postgres_only().into_iter().map(|(name, _)| name))
+            .map(|name| name.split('[').next().unwrap_or_default().to_owned())
+            .chain(["import_sql::CREATE_TEMP_TABLES".to_owned()])
             .collect();
         let mut missing = Vec::new();
         for (file, text) in sources() {

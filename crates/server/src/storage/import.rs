@@ -1,13 +1,18 @@
-//! Bulk writes for the fixture importer: one transaction, upserts by id, and the deferred
-//! reference checks that name the fixture line of every dangling reference.
+//! Bulk writes for the fixture importer: one transaction, upserts by id sent many rows at a
+//! time ([`super::import_rows`]), and the deferred reference checks that name the fixture line
+//! of every dangling reference ([`super::import_sql`]).
 //!
-//! While a file loads, every record's line number goes into a temporary table, so the checks
-//! at the end can run in SQL (constant memory, however large the file) and still say which
-//! line is wrong. The chat shorthand's sessions and all CRM bindings are staged the same way
-//! and applied at the end, so lines may come in any order.
+//! A record is written to its table and its line number to a staging table; the chat
+//! shorthand's sessions and all CRM bindings are staged too, and applied in
+//! [`ImportWriter::finish`], when every line is in. The tables have no foreign keys, so rows
+//! of different tables may reach the database in any order; rows of one table keep their
+//! order where it matters (a later line for the same key wins).
 
+use super::import_rows::{key_of, Batch, Ready, StatementSize, Value};
+use super::import_sql::{self as sql, Table, TABLES};
 use super::{Backend, Store, StoreError};
 use sqlx::{Postgres, Sqlite, Transaction};
+use std::hash::Hash;
 
 /// The open import transaction.
 #[derive(Debug)]
@@ -39,175 +44,67 @@ macro_rules! exec {
     };
 }
 
-/// The staging tables go away at commit (and with the connection, on rollback).
-pub(super) const DROP_TEMP_TABLES: &[&str] = &[
-    "DROP TABLE IF EXISTS import_lines",
-    "DROP TABLE IF EXISTS import_bindings",
-    "DROP TABLE IF EXISTS import_binding_owners",
-    "DROP TABLE IF EXISTS import_shorthand",
-];
+/// Why a write of the import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The database refused a statement that carried lines `first..=last` (one of them is
+    /// wrong, usually a unique value used twice).
+    #[error("{}", describe_refusal(*.first, *.last, .source))]
+    Rows {
+        first: i64,
+        last: i64,
+        source: sqlx::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
-/// The staging tables; every statement below that names `import_*` needs them.
-pub(super) const CREATE_TEMP_TABLES: &[&str] = &[
-    "CREATE TEMPORARY TABLE import_lines (kind TEXT NOT NULL, int_id BIGINT NOT NULL, text_id TEXT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (kind, int_id, text_id))",
-    "CREATE TEMPORARY TABLE import_bindings (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, entity_type TEXT NOT NULL, entity_id BIGINT NOT NULL, line BIGINT NOT NULL)",
-    "CREATE TEMPORARY TABLE import_binding_owners (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, PRIMARY KEY (owner, owner_id))",
-    "CREATE TEMPORARY TABLE import_shorthand (chat_id BIGINT PRIMARY KEY, status BIGINT NOT NULL, line BIGINT NOT NULL)",
-    // Every staged line first deletes its owner's earlier bindings: without this index that
-    // delete scans the whole staging table, and an import turns quadratic.
-    "CREATE INDEX import_bindings_by_owner ON import_bindings (owner, owner_id)",
-];
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> WriteError {
+        WriteError::Store(error.into())
+    }
+}
 
-/// Each check lists `(line, what is wrong)` for references that are still missing, at most
-/// `$1` ([`MAX_REPORTED`]) of them.
-pub(super) const REFERENCE_CHECKS: &[&str] = &[
-    "SELECT l.line, 'department ' || d.id || ' refers to parent department ' || d.parent_id || ', which does not exist'
-     FROM import_lines l JOIN departments d ON l.kind = 'department' AND d.id = l.int_id
-     WHERE d.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments p WHERE p.id = d.parent_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, 'user ' || u.id || ' refers to department ' || u.department_id || ', which does not exist'
-     FROM import_lines l JOIN users u ON l.kind = 'user' AND u.id = l.int_id
-     WHERE u.department_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments d WHERE d.id = u.department_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, l.kind || ' refers to user ' || l.int_id || ', who does not exist'
-     FROM import_lines l
-     WHERE l.kind IN ('permission', 'webhook', 'token') AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.int_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, l.text_id || ' ' || r.id || ' is assigned to user ' || r.assigned_by_id || ', who does not exist'
-     FROM import_lines l JOIN crm_records r ON l.kind = 'crm' AND r.entity_type = l.text_id AND r.id = l.int_id
-     WHERE r.assigned_by_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.assigned_by_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, 'chat ' || c.id || ' uses connector ' || c.connector_id || ', which does not exist (add a connector record)'
-     FROM import_lines l JOIN chats c ON l.kind = 'chat' AND c.id = l.int_id
-     WHERE NOT EXISTS (SELECT 1 FROM connectors k WHERE k.id = c.connector_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, 'chat ' || c.id || ' belongs to line ' || c.line_id || ', which does not exist'
-     FROM import_lines l JOIN chats c ON l.kind = 'chat' AND c.id = l.int_id
-     WHERE NOT EXISTS (SELECT 1 FROM lines n WHERE n.id = c.line_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, 'session ' || s.id || ' belongs to chat ' || s.chat_id || ', which does not exist'
-     FROM import_lines l JOIN sessions s ON l.kind = 'session' AND s.id = l.int_id
-     WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = s.chat_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, 'session ' || s.id || ' has operator ' || s.operator_id || ', who does not exist'
-     FROM import_lines l JOIN sessions s ON l.kind = 'session' AND s.id = l.int_id
-     WHERE s.operator_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.operator_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, 'member of chat ' || l.int_id || ' refers to a chat or user that does not exist'
-     FROM import_lines l
-     WHERE l.kind = 'member' AND (NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = l.int_id)
-        OR NOT EXISTS (SELECT 1 FROM chat_members m JOIN users u ON u.id = m.user_id
-                       WHERE m.chat_id = l.int_id AND CAST(m.user_id AS TEXT) = l.text_id))
-     ORDER BY 1 LIMIT $1",
-    "SELECT l.line, 'message ' || m.id || ' refers to a chat or author that does not exist'
-     FROM import_lines l JOIN messages m ON l.kind = 'message' AND m.id = l.int_id
-     WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = m.chat_id)
-        OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id)
-     ORDER BY 1 LIMIT $1",
-    "SELECT b.line, 'binding to ' || b.entity_type || ' ' || b.entity_id || ', which does not exist'
-     FROM import_bindings b
-     WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)
-     ORDER BY 1 LIMIT $1",
-];
+fn describe_refusal(first: i64, last: i64, error: &sqlx::Error) -> String {
+    if first == last {
+        format!("could not be stored: {error}")
+    } else {
+        format!(
+            "could not be stored: {error} (lines {first} to {last} were written together; \
+             one of them was refused)"
+        )
+    }
+}
 
-/// How many reference problems are reported at most.
-const MAX_REPORTED: i64 = 50;
+/// One row for [`ImportWriter::write`].
+struct Row {
+    table: Table,
+    /// The table's conflict key; `None` for rows that never conflict.
+    key: Option<u64>,
+    /// Which of the table's optional values the row gives (bit `i`: clause `i`).
+    given: u8,
+    values: Vec<Value>,
+}
 
-/// Sessions created by the chat shorthand get ids after the largest existing one.
-pub(super) const CREATE_SHORTHAND_SESSIONS: &str = "
-    INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id)
-    SELECT (SELECT COALESCE(MAX(id), 0) FROM sessions) + ROW_NUMBER() OVER (ORDER BY h.chat_id),
-           h.chat_id, h.status, NULL, $1, $1, h.chat_id
-    FROM import_shorthand h
-    WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.shorthand_chat_id = h.chat_id)";
+impl Row {
+    fn new(table: Table, key: &impl Hash, values: Vec<Value>) -> Row {
+        Row {
+            table,
+            key: Some(key_of(key)),
+            given: 0,
+            values,
+        }
+    }
 
-/// A shorthand whose status changed moves its session and marks it modified now.
-pub(super) const UPDATE_SHORTHAND_SESSIONS: &str = "
-    UPDATE sessions
-    SET status = (SELECT h.status FROM import_shorthand h WHERE h.chat_id = sessions.shorthand_chat_id),
-        modified_at = $1
-    WHERE shorthand_chat_id IN (
-        SELECT h.chat_id FROM import_shorthand h
-        JOIN sessions s ON s.shorthand_chat_id = h.chat_id
-        WHERE h.status <> s.status)";
-
-pub(super) const CLEAR_REPLACED_BINDINGS: &str = "
-    DELETE FROM session_crm_bindings WHERE session_id IN (
-        SELECT o.owner_id FROM import_binding_owners o WHERE o.owner = 'session'
-        UNION
-        SELECT s.id FROM import_binding_owners o JOIN sessions s
-            ON o.owner = 'chat' AND s.shorthand_chat_id = o.owner_id)";
-
-pub(super) const INSERT_STAGED_BINDINGS: &str = "
-    INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
-    SELECT b.owner_id, b.entity_type, b.entity_id FROM import_bindings b WHERE b.owner = 'session'
-    UNION
-    SELECT s.id, b.entity_type, b.entity_id FROM import_bindings b JOIN sessions s
-        ON b.owner = 'chat' AND s.shorthand_chat_id = b.owner_id";
-
-// The writes of each record kind, in the order of the methods below. A parameter that only
-// meets other parameters in `COALESCE` is cast, so PostgreSQL can prepare the statement
-// without being told its type (the catalog test prepares them so).
-pub(super) const REMEMBER_LINE: &str =
-    "INSERT INTO import_lines (kind, int_id, text_id, line) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (kind, int_id, text_id) DO UPDATE SET line = excluded.line";
-pub(super) const UPSERT_DEPARTMENT: &str =
-    "INSERT INTO departments (id, name, parent_id) VALUES ($1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id";
-pub(super) const UPSERT_USER: &str = "INSERT INTO users (id, name, last_name, is_admin, active, department_id) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (id) DO UPDATE SET name = excluded.name, last_name = excluded.last_name,
-         is_admin = excluded.is_admin, active = excluded.active, department_id = excluded.department_id";
-pub(super) const UPSERT_PERMISSION: &str =
-    "INSERT INTO crm_permissions (user_id, entity_type, read_level) VALUES ($1, $2, $3)
-     ON CONFLICT (user_id, entity_type) DO UPDATE SET read_level = excluded.read_level";
-pub(super) const UPSERT_WEBHOOK: &str =
-    "INSERT INTO webhooks (user_id, code_sha256, scopes, expires_at, revoked, created_at)
-     VALUES ($1, $2, $3, $4, FALSE, $5)
-     ON CONFLICT (code_sha256) DO UPDATE SET user_id = excluded.user_id, scopes = excluded.scopes,
-         expires_at = excluded.expires_at";
-pub(super) const UPSERT_TOKEN: &str = "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at)
-     VALUES ($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $6), $7, $8)
-     ON CONFLICT (access_sha256) DO UPDATE SET refresh_sha256 = excluded.refresh_sha256,
-         user_id = excluded.user_id, scopes = excluded.scopes,
-         expires_at = COALESCE(CAST($5 AS BIGINT), oauth_tokens.expires_at), client_id = excluded.client_id,
-         refresh_expires_at = excluded.refresh_expires_at";
-pub(super) const UPSERT_CRM_RECORD: &str = "INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (entity_type, id) DO UPDATE SET title = excluded.title,
-         assigned_by_id = excluded.assigned_by_id, opened = excluded.opened";
-pub(super) const UPSERT_APP: &str = "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (client_id) DO UPDATE SET client_secret_sha256 = excluded.client_secret_sha256,
-         name = excluded.name, scopes = excluded.scopes";
-pub(super) const INSERT_MEMBER: &str =
-    "INSERT INTO chat_members (chat_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-pub(super) const UPSERT_MESSAGE: &str = "INSERT INTO messages (id, chat_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $6))
-     ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, author_id = excluded.author_id,
-         text = excluded.text, created_at = COALESCE(CAST($5 AS BIGINT), messages.created_at)";
-pub(super) const UPSERT_CONNECTOR: &str =
-    "INSERT INTO connectors (id, title, active) VALUES ($1, COALESCE($2, $1), COALESCE($3, TRUE))
-     ON CONFLICT (id) DO UPDATE SET title = COALESCE($2, connectors.title),
-         active = COALESCE($3, connectors.active)";
-pub(super) const UPSERT_LINE: &str = "INSERT INTO lines (id, name, active) VALUES ($1, COALESCE($2, ''), COALESCE($3, TRUE))
-     ON CONFLICT (id) DO UPDATE SET name = COALESCE($2, lines.name), active = COALESCE($3, lines.active)";
-pub(super) const UPSERT_CHAT: &str = "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (id) DO UPDATE SET connector_id = excluded.connector_id, line_id = excluded.line_id,
-         title = excluded.title, external_chat_id = excluded.external_chat_id,
-         external_user_id = excluded.external_user_id";
-pub(super) const STAGE_SHORTHAND: &str =
-    "INSERT INTO import_shorthand (chat_id, status, line) VALUES ($1, $2, $3)
-     ON CONFLICT (chat_id) DO UPDATE SET status = excluded.status, line = excluded.line";
-pub(super) const UPSERT_SESSION: &str =
-    "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
-     VALUES ($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $7), COALESCE(CAST($6 AS BIGINT), $5, $7))
-     ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, status = excluded.status,
-         operator_id = excluded.operator_id,
-         created_at = COALESCE(CAST($5 AS BIGINT), sessions.created_at),
-         modified_at = COALESCE(CAST($6 AS BIGINT), sessions.modified_at)";
-pub(super) const UNSTAGE_BINDINGS: &str =
-    "DELETE FROM import_bindings WHERE owner = $1 AND owner_id = $2";
-pub(super) const STAGE_BINDING_OWNER: &str =
-    "INSERT INTO import_binding_owners (owner, owner_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-pub(super) const STAGE_BINDING: &str = "INSERT INTO import_bindings (owner, owner_id, entity_type, entity_id, line) VALUES ($1, $2, $3, $4, $5)";
+    fn giving(mut self, optional: &[bool]) -> Row {
+        for (bit, given) in optional.iter().enumerate() {
+            if *given {
+                self.given |= 1 << bit;
+            }
+        }
+        self
+    }
+}
 
 /// A department to upsert.
 #[derive(Debug, Clone)]
@@ -295,51 +192,125 @@ pub struct Dangling {
 pub struct ImportWriter {
     tx: ImportTx,
     now: i64,
+    /// Waiting rows, one batch per [`Table`], in the order of [`TABLES`].
+    batches: Vec<Batch>,
 }
 
 impl ImportWriter {
     /// Opens the transaction and the staging tables.
     pub async fn begin(store: &Store, now: i64) -> Result<ImportWriter, StoreError> {
-        let tx = match store.backend() {
-            Backend::Sqlite(pool) => {
-                ImportTx::Sqlite(pool.begin_with(store.backend().begin_write()).await?)
-            }
-            Backend::Postgres(pool) => ImportTx::Postgres(pool.begin().await?),
+        let (tx, size) = match store.backend() {
+            Backend::Sqlite(pool) => (
+                ImportTx::Sqlite(pool.begin_with(store.backend().begin_write()).await?),
+                StatementSize::Sqlite,
+            ),
+            Backend::Postgres(pool) => (
+                ImportTx::Postgres(pool.begin().await?),
+                StatementSize::Postgres,
+            ),
         };
-        let mut writer = ImportWriter { tx, now };
-        for statement in DROP_TEMP_TABLES.iter().chain(CREATE_TEMP_TABLES) {
+        let batches = TABLES
+            .iter()
+            .map(|table| Batch::new(table.shape(), size))
+            .collect();
+        let mut writer = ImportWriter { tx, now, batches };
+        for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
         }
         Ok(writer)
     }
 
+    /// Queues a row of `line`, sending its table's waiting rows first if the row's key is
+    /// already among them (the later line must win), and sending a full statement's worth.
+    async fn write(&mut self, line: i64, row: Row) -> Result<(), WriteError> {
+        let batch = &mut self.batches[row.table as usize];
+        if row.key.is_some_and(|key| batch.holds(key)) {
+            for ready in batch.drain() {
+                self.send(ready).await?;
+            }
+        }
+        let batch = &mut self.batches[row.table as usize];
+        if let Some(ready) = batch.push(row.key, row.given, line, row.values) {
+            self.send(ready).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends every waiting row. The import calls it at the first bad line too, so that a
+    /// row the database refuses before that line is reported with it.
+    pub async fn flush(&mut self) -> Result<(), WriteError> {
+        for index in 0..self.batches.len() {
+            for ready in self.batches[index].drain() {
+                self.send(ready).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn send(&mut self, ready: Ready) -> Result<(), WriteError> {
+        let Ready {
+            sql: statement,
+            persistent,
+            values,
+            first_line,
+            last_line,
+        } = ready;
+        let result = with_tx!(&mut self.tx, conn => {
+            let mut query = sqlx::query(&statement).persistent(persistent);
+            for value in values {
+                query = match value {
+                    Value::Int(value) => query.bind(value),
+                    Value::Text(value) => query.bind(value),
+                    Value::Bool(value) => query.bind(value),
+                };
+            }
+            query.execute(conn).await.map(|_| ())
+        });
+        result.map_err(|source| WriteError::Rows {
+            first: first_line,
+            last: last_line,
+            source,
+        })
+    }
+
+    /// Stages the line number of a record, for the reference checks.
     async fn remember(
         &mut self,
         kind: &str,
         int_id: i64,
         text_id: &str,
         line: i64,
-    ) -> Result<(), StoreError> {
-        exec!(self, REMEMBER_LINE, kind, int_id, text_id, line,)?;
-        Ok(())
+    ) -> Result<(), WriteError> {
+        let row = Row::new(
+            Table::StagedLines,
+            &(kind, int_id, text_id),
+            vec![kind.into(), int_id.into(), text_id.into(), line.into()],
+        );
+        self.write(line, row).await
     }
 
-    pub async fn department(&mut self, line: i64, row: &DepartmentRow) -> Result<(), StoreError> {
-        exec!(self, UPSERT_DEPARTMENT, row.id, &row.name, row.parent_id,)?;
+    pub async fn department(&mut self, line: i64, row: &DepartmentRow) -> Result<(), WriteError> {
+        let values = vec![
+            row.id.into(),
+            row.name.as_str().into(),
+            row.parent_id.into(),
+        ];
+        self.write(line, Row::new(Table::Departments, &row.id, values))
+            .await?;
         self.remember("department", row.id, "", line).await
     }
 
-    pub async fn user(&mut self, line: i64, row: &UserUpsert) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_USER,
-            row.id,
-            &row.name,
-            &row.last_name,
-            row.is_admin,
-            row.active,
-            row.department_id,
-        )?;
+    pub async fn user(&mut self, line: i64, row: &UserUpsert) -> Result<(), WriteError> {
+        let values = vec![
+            row.id.into(),
+            row.name.as_str().into(),
+            row.last_name.as_str().into(),
+            row.is_admin.into(),
+            row.active.into(),
+            row.department_id.into(),
+        ];
+        self.write(line, Row::new(Table::Users, &row.id, values))
+            .await?;
         self.remember("user", row.id, "", line).await
     }
 
@@ -349,53 +320,58 @@ impl ImportWriter {
         user_id: i64,
         entity_type: &str,
         level: &str,
-    ) -> Result<(), StoreError> {
-        exec!(self, UPSERT_PERMISSION, user_id, entity_type, level,)?;
+    ) -> Result<(), WriteError> {
+        let values = vec![user_id.into(), entity_type.into(), level.into()];
+        let key = (user_id, entity_type);
+        self.write(line, Row::new(Table::Permissions, &key, values))
+            .await?;
         self.remember("permission", user_id, entity_type, line)
             .await
     }
 
-    pub async fn webhook(&mut self, line: i64, row: &WebhookUpsert) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_WEBHOOK,
-            row.user_id,
-            &row.code_sha256,
-            &row.scopes,
-            row.expires_at,
-            self.now,
-        )?;
+    pub async fn webhook(&mut self, line: i64, row: &WebhookUpsert) -> Result<(), WriteError> {
+        let values = vec![
+            row.user_id.into(),
+            row.code_sha256.as_str().into(),
+            row.scopes.as_str().into(),
+            row.expires_at.into(),
+            self.now.into(),
+        ];
+        self.write(line, Row::new(Table::Webhooks, &row.code_sha256, values))
+            .await?;
         self.remember("webhook", row.user_id, &row.code_sha256, line)
             .await
     }
 
-    pub async fn token(&mut self, line: i64, row: &TokenUpsert) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_TOKEN,
-            &row.access_sha256,
-            row.refresh_sha256.as_deref(),
-            row.user_id,
-            &row.scopes,
-            row.expires_at,
-            row.default_expires_at,
-            row.client_id.as_deref(),
-            row.refresh_expires_at,
-        )?;
+    pub async fn token(&mut self, line: i64, row: &TokenUpsert) -> Result<(), WriteError> {
+        let values = vec![
+            row.access_sha256.as_str().into(),
+            row.refresh_sha256.as_deref().into(),
+            row.user_id.into(),
+            row.scopes.as_str().into(),
+            row.expires_at.into(),
+            row.default_expires_at.into(),
+            row.client_id.as_deref().into(),
+            row.refresh_expires_at.into(),
+        ];
+        let write =
+            Row::new(Table::Tokens, &row.access_sha256, values).giving(&[row.expires_at.is_some()]);
+        self.write(line, write).await?;
         self.remember("token", row.user_id, &row.access_sha256, line)
             .await
     }
 
-    pub async fn crm_record(&mut self, line: i64, row: &CrmRecordUpsert) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_CRM_RECORD,
-            row.entity_type,
-            row.id,
-            &row.title,
-            row.assigned_by_id,
-            row.opened,
-        )?;
+    pub async fn crm_record(&mut self, line: i64, row: &CrmRecordUpsert) -> Result<(), WriteError> {
+        let values = vec![
+            row.entity_type.into(),
+            row.id.into(),
+            row.title.as_str().into(),
+            row.assigned_by_id.into(),
+            row.opened.into(),
+        ];
+        let key = (row.entity_type, row.id);
+        self.write(line, Row::new(Table::CrmRecords, &key, values))
+            .await?;
         self.remember("crm", row.id, row.entity_type, line).await
     }
 
@@ -407,16 +383,16 @@ impl ImportWriter {
         secret_sha256: &str,
         name: &str,
         scopes: &str,
-    ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_APP,
-            client_id,
-            secret_sha256,
-            name,
-            scopes,
-            self.now,
-        )?;
+    ) -> Result<(), WriteError> {
+        let values = vec![
+            client_id.into(),
+            secret_sha256.into(),
+            name.into(),
+            scopes.into(),
+            self.now.into(),
+        ];
+        self.write(line, Row::new(Table::Apps, &client_id, values))
+            .await?;
         self.remember("app", 0, client_id, line).await
     }
 
@@ -426,8 +402,11 @@ impl ImportWriter {
         line: i64,
         chat_id: i64,
         user_id: i64,
-    ) -> Result<(), StoreError> {
-        exec!(self, INSERT_MEMBER, chat_id, user_id,)?;
+    ) -> Result<(), WriteError> {
+        let values = vec![chat_id.into(), user_id.into()];
+        let key = (chat_id, user_id);
+        self.write(line, Row::new(Table::Members, &key, values))
+            .await?;
         self.remember("member", chat_id, &user_id.to_string(), line)
             .await
     }
@@ -441,51 +420,58 @@ impl ImportWriter {
         author_id: i64,
         text: &str,
         created_at: Option<i64>,
-    ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_MESSAGE,
-            id,
-            chat_id,
-            author_id,
-            text,
-            created_at,
-            self.now,
-        )?;
+    ) -> Result<(), WriteError> {
+        let values = vec![
+            id.into(),
+            chat_id.into(),
+            author_id.into(),
+            text.into(),
+            created_at.into(),
+            self.now.into(),
+        ];
+        let row = Row::new(Table::Messages, &id, values).giving(&[created_at.is_some()]);
+        self.write(line, row).await?;
         self.remember("message", id, "", line).await
     }
 
     /// A connector; `None` keeps (or, for a new one, derives) title and active flag.
     pub async fn connector(
         &mut self,
+        line: i64,
         id: &str,
         title: Option<&str>,
         active: Option<bool>,
-    ) -> Result<(), StoreError> {
-        exec!(self, UPSERT_CONNECTOR, id, title, active,).map_err(StoreError::from)
+    ) -> Result<(), WriteError> {
+        let values = vec![id.into(), title.into(), active.into()];
+        let row =
+            Row::new(Table::Connectors, &id, values).giving(&[title.is_some(), active.is_some()]);
+        self.write(line, row).await
     }
 
     /// An open line; `None` keeps (or defaults) name and active flag.
     pub async fn line(
         &mut self,
+        line: i64,
         id: i64,
         name: Option<&str>,
         active: Option<bool>,
-    ) -> Result<(), StoreError> {
-        exec!(self, UPSERT_LINE, id, name, active,).map_err(StoreError::from)
+    ) -> Result<(), WriteError> {
+        let values = vec![id.into(), name.into(), active.into()];
+        let row = Row::new(Table::Lines, &id, values).giving(&[name.is_some(), active.is_some()]);
+        self.write(line, row).await
     }
 
-    pub async fn chat(&mut self, line: i64, row: &ChatUpsert) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_CHAT,
-            row.id,
-            &row.connector_id,
-            row.line_id,
-            &row.title,
-            &row.external_chat_id,
-            &row.external_user_id,
-        )?;
+    pub async fn chat(&mut self, line: i64, row: &ChatUpsert) -> Result<(), WriteError> {
+        let values = vec![
+            row.id.into(),
+            row.connector_id.as_str().into(),
+            row.line_id.into(),
+            row.title.as_str().into(),
+            row.external_chat_id.as_str().into(),
+            row.external_user_id.as_str().into(),
+        ];
+        self.write(line, Row::new(Table::Chats, &row.id, values))
+            .await?;
         self.remember("chat", row.id, "", line).await
     }
 
@@ -497,8 +483,10 @@ impl ImportWriter {
         chat_id: i64,
         status: i64,
         crm: &[(&str, i64)],
-    ) -> Result<(), StoreError> {
-        exec!(self, STAGE_SHORTHAND, chat_id, status, line,)?;
+    ) -> Result<(), WriteError> {
+        let values = vec![chat_id.into(), status.into(), line.into()];
+        self.write(line, Row::new(Table::StagedShorthand, &chat_id, values))
+            .await?;
         self.stage_bindings("chat", chat_id, crm, line).await
     }
 
@@ -507,18 +495,19 @@ impl ImportWriter {
         line: i64,
         row: &SessionUpsert,
         crm: Option<&[(&str, i64)]>,
-    ) -> Result<(), StoreError> {
-        exec!(
-            self,
-            UPSERT_SESSION,
-            row.id,
-            row.chat_id,
-            row.status,
-            row.operator_id,
-            row.created_at,
-            row.modified_at,
-            self.now,
-        )?;
+    ) -> Result<(), WriteError> {
+        let values = vec![
+            row.id.into(),
+            row.chat_id.into(),
+            row.status.into(),
+            row.operator_id.into(),
+            row.created_at.into(),
+            row.modified_at.into(),
+            self.now.into(),
+        ];
+        let write = Row::new(Table::Sessions, &row.id, values)
+            .giving(&[row.created_at.is_some(), row.modified_at.is_some()]);
+        self.write(line, write).await?;
         self.remember("session", row.id, "", line).await?;
         match crm {
             Some(crm) => self.stage_bindings("session", row.id, crm, line).await,
@@ -526,37 +515,49 @@ impl ImportWriter {
         }
     }
 
+    /// Stages `crm` as the bindings of `owner` from this line on: the owner's latest line is
+    /// what counts at the end, so a later line replaces these.
     async fn stage_bindings(
         &mut self,
         owner: &str,
         owner_id: i64,
         crm: &[(&str, i64)],
         line: i64,
-    ) -> Result<(), StoreError> {
-        // A later line for the same owner replaces the earlier one's bindings.
-        exec!(self, UNSTAGE_BINDINGS, owner, owner_id,)?;
-        exec!(self, STAGE_BINDING_OWNER, owner, owner_id,)?;
+    ) -> Result<(), WriteError> {
+        let values = vec![owner.into(), owner_id.into(), line.into()];
+        let key = (owner, owner_id);
+        self.write(line, Row::new(Table::StagedBindingOwners, &key, values))
+            .await?;
         for (entity_type, entity_id) in crm {
-            exec!(
-                self,
-                STAGE_BINDING,
-                owner,
-                owner_id,
-                *entity_type,
-                *entity_id,
-                line,
-            )?;
+            let values = vec![
+                owner.into(),
+                owner_id.into(),
+                (*entity_type).into(),
+                (*entity_id).into(),
+                line.into(),
+            ];
+            let row = Row {
+                table: Table::StagedBindings,
+                key: None,
+                given: 0,
+                values,
+            };
+            self.write(line, row).await?;
         }
         Ok(())
     }
 
-    /// Applies staged sessions and bindings, then lists every reference still missing
-    /// (ordered by line). An empty list means the import may commit.
-    pub async fn finish(&mut self) -> Result<Vec<Dangling>, StoreError> {
+    /// Sends what waits, applies staged sessions and bindings, then lists every reference
+    /// still missing (ordered by line). An empty list means the import may commit.
+    pub async fn finish(&mut self) -> Result<Vec<Dangling>, WriteError> {
+        self.flush().await?;
+        for statement in sql::ANALYZE_STAGING {
+            exec!(self, *statement)?;
+        }
         let mut problems = Vec::new();
-        for check in REFERENCE_CHECKS {
+        for check in sql::REFERENCE_CHECKS {
             let rows: Vec<(i64, String)> = with_tx!(&mut self.tx, conn => sqlx::query_as(check)
-                .bind(MAX_REPORTED)
+                .bind(sql::MAX_REPORTED)
                 .fetch_all(conn)
                 .await)?;
             problems.extend(
@@ -565,20 +566,20 @@ impl ImportWriter {
             );
         }
         problems.sort_by_key(|problem| problem.line);
-        problems.truncate(MAX_REPORTED as usize);
+        problems.truncate(sql::MAX_REPORTED as usize);
         if !problems.is_empty() {
             return Ok(problems);
         }
-        exec!(self, CREATE_SHORTHAND_SESSIONS, self.now)?;
-        exec!(self, UPDATE_SHORTHAND_SESSIONS, self.now)?;
-        exec!(self, CLEAR_REPLACED_BINDINGS)?;
-        exec!(self, INSERT_STAGED_BINDINGS)?;
+        exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
+        exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
+        exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
+        exec!(self, sql::INSERT_STAGED_BINDINGS)?;
         Ok(problems)
     }
 
     /// Makes everything permanent.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        for statement in DROP_TEMP_TABLES {
+        for statement in sql::DROP_TEMP_TABLES {
             exec!(self, *statement)?;
         }
         match self.tx {

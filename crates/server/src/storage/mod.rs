@@ -6,8 +6,9 @@
 //! vaultwarden shape: sqlx's `Any` driver would lose types (booleans, 64-bit ints) we need.
 //!
 //! Each aggregate has its own small file: [`auth`] (users, webhooks, tokens), [`access`] (what
-//! permission checks read), [`chats`] (the chat lookup), [`import`] (bulk upserts),
-//! [`admin`] (webhook and token management for the command line).
+//! permission checks read), [`chats`] (the chat lookup), [`import`] (bulk upserts; its SQL is
+//! in `import_sql` and its multi-row batching in `import_rows`), [`admin`] (webhook and token
+//! management for the command line).
 
 pub mod access;
 pub mod admin;
@@ -17,6 +18,8 @@ pub mod chats;
 pub mod crm;
 pub mod export;
 pub mod import;
+mod import_rows;
+mod import_sql;
 pub mod oauth;
 pub mod sessions;
 

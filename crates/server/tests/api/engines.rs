@@ -24,7 +24,7 @@ macro_rules! prepare_catalog {
             }
         }
         for (name, sql) in catalog::all() {
-            if let Err(error) = connection.prepare(sql).await {
+            if let Err(error) = connection.prepare(&sql).await {
                 failures.push(format!("{name}: {error}"));
             }
         }

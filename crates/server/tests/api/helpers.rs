@@ -41,8 +41,8 @@ pub struct TestApp {
 /// Where a test's data lives; dropping it removes the data.
 #[derive(Debug)]
 pub enum TestDb {
-    Sqlite(#[allow(dead_code)] TempDir),
-    Postgres(#[allow(dead_code)] PgSchema),
+    Sqlite(TempDir),
+    Postgres(PgSchema),
 }
 
 impl TestDb {
@@ -271,6 +271,14 @@ pub fn chat(id: &str, connector: &str, title: &str) -> Value {
 }
 
 impl TestApp {
+    /// The `--db` value of this app's database, for running the real binary on it.
+    pub fn database_url(&self) -> String {
+        match &self._db {
+            TestDb::Sqlite(dir) => dir.path().join("openlines.db").display().to_string(),
+            TestDb::Postgres(schema) => schema.url(),
+        }
+    }
+
     /// A server over a SQLite file that was filled beforehand (e.g. by `openlines import`);
     /// SQLite whatever the suite's backend.
     pub async fn on_existing_database(dir: TempDir) -> TestApp {

@@ -17,6 +17,7 @@ mod export;
 mod family;
 mod faults;
 mod import;
+mod import_batches;
 mod lifecycle;
 mod limits;
 mod oauth;

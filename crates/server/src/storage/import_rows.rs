@@ -1,0 +1,339 @@
+//! Multi-row upserts for the importer.
+//!
+//! One upsert per fixture line costs one database round trip per line. That is cheap on
+//! SQLite (a function call) but not on PostgreSQL, where it made imports about four times
+//! slower. So rows of one shape wait here and go out as one `INSERT … VALUES (…), (…), …`
+//! statement, a few hundred at a time, on both engines.
+//!
+//! A multi-row upsert differs from running its rows one by one in two ways, and this module
+//! keeps both from showing:
+//!
+//! - PostgreSQL refuses `ON CONFLICT DO UPDATE` that meets the same key twice in one
+//!   statement, and in any case the later line must win. So a row whose key is already
+//!   waiting first sends everything that waits for its table.
+//! - Some columns keep their stored value when a line leaves them out (`COALESCE($n, stored)`
+//!   in a one-row upsert). In a multi-row statement the update side sees only `excluded`,
+//!   which cannot tell "left out" from "given". So rows are grouped by which of those
+//!   optional values they give, and each group's statement updates just those columns.
+//!
+//! sqlx's `QueryBuilder::push_values` builds multi-row inserts too, but it cannot number
+//! placeholders inside a row expression such as `COALESCE(CAST($5 AS BIGINT), $7)`, nor keep
+//! the statement text fixed for the prepared-statement cache; hence the small renumbering
+//! below.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+/// At most this many rows go into one statement.
+const MAX_ROWS: usize = 1_000;
+
+/// How many parameters one statement binds at most, per engine.
+///
+/// PostgreSQL allows 65,535; every statement is a round trip, so statements are large.
+/// SQLite has no round trip to save, and sqlx looks up each `$n` parameter's name as it
+/// binds it, a lookup SQLite answers by scanning the statement's parameter list: binding
+/// costs grow with the square of a statement's parameters. A few hundred keep that cost
+/// below the insert itself (measured in BENCHMARKS.md, section 1).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum StatementSize {
+    Sqlite,
+    Postgres,
+}
+
+impl StatementSize {
+    fn max_params(self) -> usize {
+        match self {
+            StatementSize::Sqlite => SQLITE_MAX_PARAMS,
+            StatementSize::Postgres => 8_000,
+        }
+    }
+}
+
+const SQLITE_MAX_PARAMS: usize = 256;
+
+/// The shape of one multi-row upsert.
+#[derive(Debug)]
+pub(super) struct RowsSql {
+    /// Everything before the rows, ending in `VALUES`.
+    pub(super) head: &'static str,
+    /// One row, its parameters numbered from `$1`.
+    pub(super) row: &'static str,
+    /// How many parameters one row binds (the largest `$n` in `row`).
+    pub(super) params: usize,
+    /// `ON CONFLICT (…)`, or empty for a plain insert.
+    pub(super) conflict: &'static str,
+    /// `SET` clauses applied to every conflicting row.
+    pub(super) always: &'static [&'static str],
+    /// `SET` clauses applied only when the row gives that value: clause `i` belongs to bit
+    /// `i` of the row's `given` mask.
+    pub(super) optional: &'static [&'static str],
+}
+
+impl RowsSql {
+    /// The statement for `rows` rows that give the optional values in `given`.
+    pub(super) fn sql(&self, rows: usize, given: u8) -> String {
+        let mut sql = String::with_capacity(self.head.len() + rows * (self.row.len() + 8) + 200);
+        sql.push_str(self.head);
+        for index in 0..rows {
+            sql.push_str(if index == 0 { " " } else { ", " });
+            push_renumbered(&mut sql, self.row, index * self.params);
+        }
+        if !self.conflict.is_empty() {
+            sql.push(' ');
+            sql.push_str(self.conflict);
+            let optional = self
+                .optional
+                .iter()
+                .enumerate()
+                .filter(|(bit, _)| given & (1 << bit) != 0)
+                .map(|(_, clause)| clause);
+            let set: Vec<&str> = self.always.iter().chain(optional).copied().collect();
+            if set.is_empty() {
+                sql.push_str(" DO NOTHING");
+            } else {
+                sql.push_str(" DO UPDATE SET ");
+                sql.push_str(&set.join(", "));
+            }
+        }
+        sql
+    }
+
+    /// How many rows one full statement carries.
+    fn rows_per_statement(&self, size: StatementSize) -> usize {
+        (size.max_params() / self.params.max(1)).clamp(1, MAX_ROWS)
+    }
+}
+
+/// Appends `row` with every `$n` turned into `$(n + offset)`.
+fn push_renumbered(out: &mut String, row: &str, offset: usize) {
+    let mut rest = row;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(number) => out.push_str(&(number + offset).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+}
+
+/// One bound value of a waiting row.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+}
+
+impl From<i64> for Value {
+    fn from(value: i64) -> Value {
+        Value::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Value {
+    fn from(value: Option<i64>) -> Value {
+        Value::Int(value)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(value: bool) -> Value {
+        Value::Bool(Some(value))
+    }
+}
+
+impl From<Option<bool>> for Value {
+    fn from(value: Option<bool>) -> Value {
+        Value::Bool(value)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(value: &str) -> Value {
+        Value::Text(Some(value.to_owned()))
+    }
+}
+
+impl From<Option<&str>> for Value {
+    fn from(value: Option<&str>) -> Value {
+        Value::Text(value.map(str::to_owned))
+    }
+}
+
+/// Rows ready to send: one statement's worth or fewer, all with the same `given` mask.
+#[derive(Debug, Default)]
+pub(super) struct Ready {
+    pub(super) sql: String,
+    /// Whether the statement text recurs (a full batch) and is worth preparing once.
+    pub(super) persistent: bool,
+    pub(super) values: Vec<Value>,
+    pub(super) first_line: i64,
+    pub(super) last_line: i64,
+}
+
+/// Rows waiting for one `given` mask.
+#[derive(Debug, Default)]
+struct Waiting {
+    given: u8,
+    rows: usize,
+    values: Vec<Value>,
+    first_line: i64,
+    last_line: i64,
+}
+
+/// The waiting rows of one table.
+#[derive(Debug)]
+pub(super) struct Batch {
+    shape: &'static RowsSql,
+    full: usize,
+    waiting: Vec<Waiting>,
+    /// Hashes of the keys that wait. A hash collision only sends the rows a little early,
+    /// which is always correct, so the keys themselves need not be kept.
+    keys: HashSet<u64>,
+}
+
+impl Batch {
+    pub(super) fn new(shape: &'static RowsSql, size: StatementSize) -> Batch {
+        Batch {
+            shape,
+            full: shape.rows_per_statement(size),
+            waiting: Vec::new(),
+            keys: HashSet::new(),
+        }
+    }
+
+    /// Whether a row with this key (from [`key_of`]) already waits; if so, everything
+    /// waiting must go first.
+    pub(super) fn holds(&self, key: u64) -> bool {
+        self.keys.contains(&key)
+    }
+
+    /// Adds a row with the key from [`key_of`] (`None` for rows that never conflict);
+    /// returns a full statement's rows when this one completed them.
+    pub(super) fn push(
+        &mut self,
+        key: Option<u64>,
+        given: u8,
+        line: i64,
+        values: Vec<Value>,
+    ) -> Option<Ready> {
+        debug_assert_eq!(values.len(), self.shape.params);
+        if let Some(key) = key {
+            self.keys.insert(key);
+        }
+        let index = match self.waiting.iter().position(|group| group.given == given) {
+            Some(index) => index,
+            None => {
+                self.waiting.push(Waiting {
+                    given,
+                    first_line: line,
+                    ..Waiting::default()
+                });
+                self.waiting.len() - 1
+            }
+        };
+        let group = &mut self.waiting[index];
+        group.rows += 1;
+        group.values.extend(values);
+        group.last_line = line;
+        if group.rows < self.full {
+            return None;
+        }
+        let group = self.waiting.swap_remove(index);
+        if self.waiting.is_empty() {
+            self.keys.clear();
+        }
+        Some(self.ready(group))
+    }
+
+    /// Everything that waits, as statements.
+    pub(super) fn drain(&mut self) -> Vec<Ready> {
+        self.keys.clear();
+        let groups = std::mem::take(&mut self.waiting);
+        groups.into_iter().map(|group| self.ready(group)).collect()
+    }
+
+    fn ready(&self, group: Waiting) -> Ready {
+        Ready {
+            sql: self.shape.sql(group.rows, group.given),
+            persistent: group.rows == self.full,
+            values: group.values,
+            first_line: group.first_line,
+            last_line: group.last_line,
+        }
+    }
+}
+
+/// A row's conflict key, hashed: what [`Batch::push`] and [`Batch::holds`] take.
+pub(super) fn key_of(key: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHAPE: RowsSql = RowsSql {
+        head: "INSERT INTO t (id, a, b) VALUES",
+        row: "($1, COALESCE($2, 'x'), COALESCE(CAST($3 AS BIGINT), $1))",
+        params: 3,
+        conflict: "ON CONFLICT (id)",
+        always: &[],
+        optional: &["a = excluded.a", "b = excluded.b"],
+    };
+
+    #[test]
+    fn rows_are_renumbered_in_order() {
+        assert_eq!(
+            SHAPE.sql(2, 0b11),
+            "INSERT INTO t (id, a, b) VALUES ($1, COALESCE($2, 'x'), COALESCE(CAST($3 AS BIGINT), $1)), \
+             ($4, COALESCE($5, 'x'), COALESCE(CAST($6 AS BIGINT), $4)) \
+             ON CONFLICT (id) DO UPDATE SET a = excluded.a, b = excluded.b"
+        );
+    }
+
+    #[test]
+    fn only_given_optional_values_are_updated() {
+        assert!(SHAPE.sql(1, 0b10).ends_with("DO UPDATE SET b = excluded.b"));
+        assert!(SHAPE.sql(1, 0).ends_with("ON CONFLICT (id) DO NOTHING"));
+    }
+
+    #[test]
+    fn a_plain_insert_has_no_conflict_clause() {
+        let plain = RowsSql {
+            conflict: "",
+            ..SHAPE
+        };
+        assert!(plain.sql(1, 0).ends_with("$1))"));
+    }
+
+    #[test]
+    fn rows_group_by_mask_and_a_full_group_comes_out() {
+        static SMALL: RowsSql = RowsSql {
+            params: 4_000,
+            ..SHAPE
+        };
+        let mut batch = Batch::new(&SMALL, StatementSize::Postgres);
+        assert_eq!(batch.full, 2);
+        let row = || vec![Value::Int(Some(1)); 4_000];
+        assert!(batch.push(Some(key_of(&1)), 0, 10, row()).is_none());
+        assert!(batch.push(Some(key_of(&2)), 1, 11, row()).is_none());
+        assert!(batch.holds(key_of(&1)));
+        assert!(!batch.holds(key_of(&3)));
+        let full = batch.push(Some(key_of(&3)), 0, 12, row()).expect("full");
+        assert_eq!((full.first_line, full.last_line), (10, 12));
+        assert!(full.persistent);
+        let rest = batch.drain();
+        assert_eq!(rest.len(), 1);
+        assert_eq!((rest[0].first_line, rest[0].last_line), (11, 11));
+        assert!(!rest[0].persistent);
+        assert!(!batch.holds(key_of(&2)));
+    }
+}

@@ -1,0 +1,401 @@
+//! The SQL of the fixture importer ([`super::import`]): its temporary staging tables, the
+//! reference checks that name the fixture line of every dangling reference, the statements
+//! that apply staged sessions and bindings at the end, and the shape of each multi-row
+//! upsert ([`RowsSql`]).
+//!
+//! While a file loads, every record's line number goes into `import_lines`, so the checks at
+//! the end can run in SQL (constant memory, however large the file) and still say which line
+//! is wrong. The chat shorthand's sessions and all CRM bindings are staged the same way and
+//! applied at the end, so lines may come in any order.
+
+use super::import_rows::RowsSql;
+
+/// The staging tables go away at commit (and with the connection, on rollback).
+pub(super) const DROP_TEMP_TABLES: &[&str] = &[
+    "DROP TABLE IF EXISTS import_lines",
+    "DROP TABLE IF EXISTS import_bindings",
+    "DROP TABLE IF EXISTS import_binding_owners",
+    "DROP TABLE IF EXISTS import_shorthand",
+];
+
+/// The staging tables; every statement below that names `import_*` needs them.
+pub(super) const CREATE_TEMP_TABLES: &[&str] = &[
+    "CREATE TEMPORARY TABLE import_lines (kind TEXT NOT NULL, int_id BIGINT NOT NULL, text_id TEXT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (kind, int_id, text_id))",
+    "CREATE TEMPORARY TABLE import_bindings (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, entity_type TEXT NOT NULL, entity_id BIGINT NOT NULL, line BIGINT NOT NULL)",
+    // The last line that gave each owner bindings: only that line's bindings count, so a
+    // later line replaces an earlier one's (or clears them with `"crm": []`).
+    "CREATE TEMPORARY TABLE import_binding_owners (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (owner, owner_id))",
+    "CREATE TEMPORARY TABLE import_shorthand (chat_id BIGINT PRIMARY KEY, status BIGINT NOT NULL, line BIGINT NOT NULL)",
+];
+
+/// Run once every line is staged: no autovacuum ever looks at temporary tables, and without
+/// statistics PostgreSQL plans the joins below for tables of a few rows.
+pub(super) const ANALYZE_STAGING: &[&str] = &[
+    "ANALYZE import_lines",
+    "ANALYZE import_bindings",
+    "ANALYZE import_binding_owners",
+    "ANALYZE import_shorthand",
+];
+
+/// Each check lists `(line, what is wrong)` for references that are still missing, at most
+/// `$1` ([`MAX_REPORTED`]) of them.
+pub(super) const REFERENCE_CHECKS: &[&str] = &[
+    "SELECT l.line, 'department ' || d.id || ' refers to parent department ' || d.parent_id || ', which does not exist'
+     FROM import_lines l JOIN departments d ON l.kind = 'department' AND d.id = l.int_id
+     WHERE d.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments p WHERE p.id = d.parent_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, 'user ' || u.id || ' refers to department ' || u.department_id || ', which does not exist'
+     FROM import_lines l JOIN users u ON l.kind = 'user' AND u.id = l.int_id
+     WHERE u.department_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM departments d WHERE d.id = u.department_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, l.kind || ' refers to user ' || l.int_id || ', who does not exist'
+     FROM import_lines l
+     WHERE l.kind IN ('permission', 'webhook', 'token') AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.int_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, l.text_id || ' ' || r.id || ' is assigned to user ' || r.assigned_by_id || ', who does not exist'
+     FROM import_lines l JOIN crm_records r ON l.kind = 'crm' AND r.entity_type = l.text_id AND r.id = l.int_id
+     WHERE r.assigned_by_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.assigned_by_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, 'chat ' || c.id || ' uses connector ' || c.connector_id || ', which does not exist (add a connector record)'
+     FROM import_lines l JOIN chats c ON l.kind = 'chat' AND c.id = l.int_id
+     WHERE NOT EXISTS (SELECT 1 FROM connectors k WHERE k.id = c.connector_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, 'chat ' || c.id || ' belongs to line ' || c.line_id || ', which does not exist'
+     FROM import_lines l JOIN chats c ON l.kind = 'chat' AND c.id = l.int_id
+     WHERE NOT EXISTS (SELECT 1 FROM lines n WHERE n.id = c.line_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, 'session ' || s.id || ' belongs to chat ' || s.chat_id || ', which does not exist'
+     FROM import_lines l JOIN sessions s ON l.kind = 'session' AND s.id = l.int_id
+     WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = s.chat_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, 'session ' || s.id || ' has operator ' || s.operator_id || ', who does not exist'
+     FROM import_lines l JOIN sessions s ON l.kind = 'session' AND s.id = l.int_id
+     WHERE s.operator_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.operator_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, 'member of chat ' || l.int_id || ' refers to a chat or user that does not exist'
+     FROM import_lines l
+     WHERE l.kind = 'member' AND (NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = l.int_id)
+        OR NOT EXISTS (SELECT 1 FROM chat_members m JOIN users u ON u.id = m.user_id
+                       WHERE m.chat_id = l.int_id AND CAST(m.user_id AS TEXT) = l.text_id))
+     ORDER BY 1 LIMIT $1",
+    "SELECT l.line, 'message ' || m.id || ' refers to a chat or author that does not exist'
+     FROM import_lines l JOIN messages m ON l.kind = 'message' AND m.id = l.int_id
+     WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = m.chat_id)
+        OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id)
+     ORDER BY 1 LIMIT $1",
+    "SELECT b.line, 'binding to ' || b.entity_type || ' ' || b.entity_id || ', which does not exist'
+     FROM import_bindings b
+     JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
+     WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)
+     ORDER BY 1 LIMIT $1",
+];
+
+/// How many reference problems are reported at most.
+pub(super) const MAX_REPORTED: i64 = 50;
+
+/// Sessions created by the chat shorthand get ids after the largest existing one.
+pub(super) const CREATE_SHORTHAND_SESSIONS: &str = "
+    INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id)
+    SELECT (SELECT COALESCE(MAX(id), 0) FROM sessions) + ROW_NUMBER() OVER (ORDER BY h.chat_id),
+           h.chat_id, h.status, NULL, $1, $1, h.chat_id
+    FROM import_shorthand h
+    WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.shorthand_chat_id = h.chat_id)";
+
+/// A shorthand whose status changed moves its session and marks it modified now.
+pub(super) const UPDATE_SHORTHAND_SESSIONS: &str = "
+    UPDATE sessions
+    SET status = (SELECT h.status FROM import_shorthand h WHERE h.chat_id = sessions.shorthand_chat_id),
+        modified_at = $1
+    WHERE shorthand_chat_id IN (
+        SELECT h.chat_id FROM import_shorthand h
+        JOIN sessions s ON s.shorthand_chat_id = h.chat_id
+        WHERE h.status <> s.status)";
+
+pub(super) const CLEAR_REPLACED_BINDINGS: &str = "
+    DELETE FROM session_crm_bindings WHERE session_id IN (
+        SELECT o.owner_id FROM import_binding_owners o WHERE o.owner = 'session'
+        UNION
+        SELECT s.id FROM import_binding_owners o JOIN sessions s
+            ON o.owner = 'chat' AND s.shorthand_chat_id = o.owner_id)";
+
+/// The bindings of each owner's last line.
+pub(super) const INSERT_STAGED_BINDINGS: &str = "
+    INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
+    SELECT b.owner_id, b.entity_type, b.entity_id FROM import_bindings b
+    JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
+    WHERE b.owner = 'session'
+    UNION
+    SELECT s.id, b.entity_type, b.entity_id FROM import_bindings b
+    JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
+    JOIN sessions s ON b.owner = 'chat' AND s.shorthand_chat_id = b.owner_id";
+
+/// The tables the importer writes, each with its waiting rows.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Table {
+    Departments,
+    Users,
+    Permissions,
+    Webhooks,
+    Tokens,
+    CrmRecords,
+    Apps,
+    Members,
+    Messages,
+    Connectors,
+    Lines,
+    Chats,
+    Sessions,
+    StagedLines,
+    StagedShorthand,
+    StagedBindingOwners,
+    StagedBindings,
+}
+
+pub(super) const TABLES: [Table; 17] = [
+    Table::Departments,
+    Table::Users,
+    Table::Permissions,
+    Table::Webhooks,
+    Table::Tokens,
+    Table::CrmRecords,
+    Table::Apps,
+    Table::Members,
+    Table::Messages,
+    Table::Connectors,
+    Table::Lines,
+    Table::Chats,
+    Table::Sessions,
+    Table::StagedLines,
+    Table::StagedShorthand,
+    Table::StagedBindingOwners,
+    Table::StagedBindings,
+];
+
+impl Table {
+    pub(super) fn shape(self) -> &'static RowsSql {
+        match self {
+            Table::Departments => &DEPARTMENTS,
+            Table::Users => &USERS,
+            Table::Permissions => &PERMISSIONS,
+            Table::Webhooks => &WEBHOOKS,
+            Table::Tokens => &TOKENS,
+            Table::CrmRecords => &CRM_RECORDS,
+            Table::Apps => &APPS,
+            Table::Members => &MEMBERS,
+            Table::Messages => &MESSAGES,
+            Table::Connectors => &CONNECTORS,
+            Table::Lines => &LINES,
+            Table::Chats => &CHATS,
+            Table::Sessions => &SESSIONS,
+            Table::StagedLines => &STAGED_LINES,
+            Table::StagedShorthand => &STAGED_SHORTHAND,
+            Table::StagedBindingOwners => &STAGED_BINDING_OWNERS,
+            Table::StagedBindings => &STAGED_BINDINGS,
+        }
+    }
+}
+
+// The writes of each record kind. A parameter that only meets other parameters in `COALESCE`
+// is cast, so PostgreSQL can prepare the statement without being told its type (the catalog
+// test prepares them so). Where a one-row upsert would write `COALESCE($n, stored)`, the
+// column is an `optional` clause instead (see `import_rows`).
+
+pub(super) static DEPARTMENTS: RowsSql = RowsSql {
+    head: "INSERT INTO departments (id, name, parent_id) VALUES",
+    row: "($1, $2, $3)",
+    params: 3,
+    conflict: "ON CONFLICT (id)",
+    always: &["name = excluded.name", "parent_id = excluded.parent_id"],
+    optional: &[],
+};
+
+pub(super) static USERS: RowsSql = RowsSql {
+    head: "INSERT INTO users (id, name, last_name, is_admin, active, department_id) VALUES",
+    row: "($1, $2, $3, $4, $5, $6)",
+    params: 6,
+    conflict: "ON CONFLICT (id)",
+    always: &[
+        "name = excluded.name",
+        "last_name = excluded.last_name",
+        "is_admin = excluded.is_admin",
+        "active = excluded.active",
+        "department_id = excluded.department_id",
+    ],
+    optional: &[],
+};
+
+pub(super) static PERMISSIONS: RowsSql = RowsSql {
+    head: "INSERT INTO crm_permissions (user_id, entity_type, read_level) VALUES",
+    row: "($1, $2, $3)",
+    params: 3,
+    conflict: "ON CONFLICT (user_id, entity_type)",
+    always: &["read_level = excluded.read_level"],
+    optional: &[],
+};
+
+pub(super) static WEBHOOKS: RowsSql = RowsSql {
+    head: "INSERT INTO webhooks (user_id, code_sha256, scopes, expires_at, revoked, created_at) VALUES",
+    row: "($1, $2, $3, $4, FALSE, $5)",
+    params: 5,
+    conflict: "ON CONFLICT (code_sha256)",
+    always: &[
+        "user_id = excluded.user_id",
+        "scopes = excluded.scopes",
+        "expires_at = excluded.expires_at",
+    ],
+    optional: &[],
+};
+
+/// `$6` is the expiry of a new token imported without one.
+pub(super) static TOKENS: RowsSql = RowsSql {
+    head: "INSERT INTO oauth_tokens (access_sha256, refresh_sha256, user_id, scopes, expires_at, client_id, refresh_expires_at) VALUES",
+    row: "($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $6), $7, $8)",
+    params: 8,
+    conflict: "ON CONFLICT (access_sha256)",
+    always: &[
+        "refresh_sha256 = excluded.refresh_sha256",
+        "user_id = excluded.user_id",
+        "scopes = excluded.scopes",
+        "client_id = excluded.client_id",
+        "refresh_expires_at = excluded.refresh_expires_at",
+    ],
+    optional: &["expires_at = excluded.expires_at"],
+};
+
+pub(super) static CRM_RECORDS: RowsSql = RowsSql {
+    head: "INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened) VALUES",
+    row: "($1, $2, $3, $4, $5)",
+    params: 5,
+    conflict: "ON CONFLICT (entity_type, id)",
+    always: &[
+        "title = excluded.title",
+        "assigned_by_id = excluded.assigned_by_id",
+        "opened = excluded.opened",
+    ],
+    optional: &[],
+};
+
+pub(super) static APPS: RowsSql = RowsSql {
+    head:
+        "INSERT INTO oauth_apps (client_id, client_secret_sha256, name, scopes, created_at) VALUES",
+    row: "($1, $2, $3, $4, $5)",
+    params: 5,
+    conflict: "ON CONFLICT (client_id)",
+    always: &[
+        "client_secret_sha256 = excluded.client_secret_sha256",
+        "name = excluded.name",
+        "scopes = excluded.scopes",
+    ],
+    optional: &[],
+};
+
+pub(super) static MEMBERS: RowsSql = RowsSql {
+    head: "INSERT INTO chat_members (chat_id, user_id) VALUES",
+    row: "($1, $2)",
+    params: 2,
+    conflict: "ON CONFLICT (chat_id, user_id)",
+    always: &[],
+    optional: &[],
+};
+
+/// `$6` is the time of a new message imported without one.
+pub(super) static MESSAGES: RowsSql = RowsSql {
+    head: "INSERT INTO messages (id, chat_id, author_id, text, created_at) VALUES",
+    row: "($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $6))",
+    params: 6,
+    conflict: "ON CONFLICT (id)",
+    always: &[
+        "chat_id = excluded.chat_id",
+        "author_id = excluded.author_id",
+        "text = excluded.text",
+    ],
+    optional: &["created_at = excluded.created_at"],
+};
+
+/// A new connector without a title is named by its id, and is active.
+pub(super) static CONNECTORS: RowsSql = RowsSql {
+    head: "INSERT INTO connectors (id, title, active) VALUES",
+    row: "($1, COALESCE(CAST($2 AS TEXT), $1), COALESCE(CAST($3 AS BOOLEAN), TRUE))",
+    params: 3,
+    conflict: "ON CONFLICT (id)",
+    always: &[],
+    optional: &["title = excluded.title", "active = excluded.active"],
+};
+
+pub(super) static LINES: RowsSql = RowsSql {
+    head: "INSERT INTO lines (id, name, active) VALUES",
+    row: "($1, COALESCE(CAST($2 AS TEXT), ''), COALESCE(CAST($3 AS BOOLEAN), TRUE))",
+    params: 3,
+    conflict: "ON CONFLICT (id)",
+    always: &[],
+    optional: &["name = excluded.name", "active = excluded.active"],
+};
+
+pub(super) static CHATS: RowsSql = RowsSql {
+    head: "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id) VALUES",
+    row: "($1, $2, $3, $4, $5, $6)",
+    params: 6,
+    conflict: "ON CONFLICT (id)",
+    always: &[
+        "connector_id = excluded.connector_id",
+        "line_id = excluded.line_id",
+        "title = excluded.title",
+        "external_chat_id = excluded.external_chat_id",
+        "external_user_id = excluded.external_user_id",
+    ],
+    optional: &[],
+};
+
+/// `$7` is the time of a new session imported without one; a session given only its
+/// creation time was last modified then.
+pub(super) static SESSIONS: RowsSql = RowsSql {
+    head: "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at) VALUES",
+    row: "($1, $2, $3, $4, COALESCE(CAST($5 AS BIGINT), $7), COALESCE(CAST($6 AS BIGINT), CAST($5 AS BIGINT), $7))",
+    params: 7,
+    conflict: "ON CONFLICT (id)",
+    always: &[
+        "chat_id = excluded.chat_id",
+        "status = excluded.status",
+        "operator_id = excluded.operator_id",
+    ],
+    optional: &[
+        "created_at = excluded.created_at",
+        "modified_at = excluded.modified_at",
+    ],
+};
+
+pub(super) static STAGED_LINES: RowsSql = RowsSql {
+    head: "INSERT INTO import_lines (kind, int_id, text_id, line) VALUES",
+    row: "($1, $2, $3, $4)",
+    params: 4,
+    conflict: "ON CONFLICT (kind, int_id, text_id)",
+    always: &["line = excluded.line"],
+    optional: &[],
+};
+
+pub(super) static STAGED_SHORTHAND: RowsSql = RowsSql {
+    head: "INSERT INTO import_shorthand (chat_id, status, line) VALUES",
+    row: "($1, $2, $3)",
+    params: 3,
+    conflict: "ON CONFLICT (chat_id)",
+    always: &["status = excluded.status", "line = excluded.line"],
+    optional: &[],
+};
+
+pub(super) static STAGED_BINDING_OWNERS: RowsSql = RowsSql {
+    head: "INSERT INTO import_binding_owners (owner, owner_id, line) VALUES",
+    row: "($1, $2, $3)",
+    params: 3,
+    conflict: "ON CONFLICT (owner, owner_id)",
+    always: &["line = excluded.line"],
+    optional: &[],
+};
+
+pub(super) static STAGED_BINDINGS: RowsSql = RowsSql {
+    head: "INSERT INTO import_bindings (owner, owner_id, entity_type, entity_id, line) VALUES",
+    row: "($1, $2, $3, $4, $5)",
+    params: 5,
+    conflict: "",
+    always: &[],
+    optional: &[],
+};
