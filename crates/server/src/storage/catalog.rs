@@ -59,6 +59,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     crm::CRM_RECORD_BY_ID,
     crm::UPDATE_CRM_RECORD,
     crm::DELETE_CRM_RECORD,
+    crm::REMEMBER_DELETED_ID,
     crm::DELETE_BINDINGS_OF_RECORD,
     crm::SESSION_EXISTS,
     crm::INSERT_BINDING,

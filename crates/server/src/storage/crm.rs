@@ -29,10 +29,14 @@ pub enum BindOutcome {
     NoRecord,
 }
 
+/// The next id is above every stored id of the type and above the deleted ones
+/// (`crm_deleted_ids`), so an id is never handed out twice.
 pub(super) const INSERT_NEXT_ID: &str = "
     INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened)
-    SELECT CAST($1 AS TEXT), COALESCE(MAX(id), 0) + 1, CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BOOLEAN)
-    FROM crm_records WHERE entity_type = $1
+    SELECT CAST($1 AS TEXT), COALESCE(MAX(tops.top), 0) + 1, CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BOOLEAN)
+    FROM (SELECT MAX(id) AS top FROM crm_records WHERE entity_type = $1
+          UNION ALL
+          SELECT last_id FROM crm_deleted_ids WHERE entity_type = $1) AS tops
     RETURNING id";
 
 /// The record row a binding needs; PostgreSQL locks it against a racing delete.
@@ -52,6 +56,12 @@ pub(super) const UPDATE_CRM_RECORD: &str = "UPDATE crm_records SET title = COALE
 
 pub(super) const DELETE_CRM_RECORD: &str =
     "DELETE FROM crm_records WHERE entity_type = $1 AND id = $2";
+
+/// Raises the type's deleted-id mark to `$2` if it is lower.
+pub(super) const REMEMBER_DELETED_ID: &str =
+    "INSERT INTO crm_deleted_ids (entity_type, last_id) VALUES ($1, $2)
+     ON CONFLICT (entity_type) DO UPDATE SET last_id = excluded.last_id
+     WHERE excluded.last_id > crm_deleted_ids.last_id";
 
 pub(super) const DELETE_BINDINGS_OF_RECORD: &str =
     "DELETE FROM session_crm_bindings WHERE entity_type = $1 AND entity_id = $2";
@@ -131,6 +141,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                if deleted > 0 {
+                    sqlx::query(REMEMBER_DELETED_ID)
+                        .bind(record.entity_type.as_str())
+                        .bind(record.id.get())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 sqlx::query(DELETE_BINDINGS_OF_RECORD)
                     .bind(record.entity_type.as_str())
                     .bind(record.id.get())

@@ -81,6 +81,51 @@ async fn add_get_update_delete_for_each_type() {
 }
 
 #[tokio::test]
+async fn a_deleted_id_is_never_handed_out_again() {
+    let app = TestApp::demo().await;
+    let add = |title: &'static str| {
+        let app = &app;
+        async move {
+            call(
+                app,
+                ADMIN_HOOK,
+                "crm.deal.add",
+                json!({"fields":{"TITLE":title}}),
+            )
+            .await
+            .result()
+            .clone()
+        }
+    };
+    let delete = |id: Value| {
+        let app = &app;
+        async move {
+            call(app, ADMIN_HOOK, "crm.deal.delete", json!({"id":id}))
+                .await
+                .result()
+                .clone()
+        }
+    };
+    assert_eq!(add("First").await, json!(302));
+    assert_eq!(add("Second").await, json!(303));
+    // The newest goes, then an older one: neither id comes back.
+    assert_eq!(delete(json!(303)).await, json!(true));
+    assert_eq!(add("Third").await, json!(304));
+    assert_eq!(delete(json!(304)).await, json!(true));
+    assert_eq!(delete(json!(302)).await, json!(true));
+    assert_eq!(add("Fourth").await, json!(305));
+    // Other types keep their own counters.
+    let lead = call(
+        &app,
+        ADMIN_HOOK,
+        "crm.lead.add",
+        json!({"fields":{"TITLE":"Lead"}}),
+    )
+    .await;
+    assert_eq!(lead.result(), &json!(1401));
+}
+
+#[tokio::test]
 async fn argument_errors() {
     let app = TestApp::demo().await;
     call(&app, ADMIN_HOOK, "crm.lead.get", json!({}))
