@@ -63,6 +63,10 @@ pub struct ServeArgs {
     /// '{"kind":"latency","min_ms":100,"max_ms":300}'; repeatable.
     #[arg(long = "fault", value_name = "JSON")]
     pub faults: Vec<String>,
+    /// Faults to switch on at start from the environment (containers): one JSON object as
+    /// for --fault, or a JSON array of them. Added to the --fault flags.
+    #[arg(long = "faults", value_name = "JSON", env = "OPENLINES_FAULTS")]
+    pub faults_list: Option<String>,
     /// How many requests the call journal keeps.
     #[arg(long, env = "OPENLINES_JOURNAL_SIZE", default_value_t = 200)]
     pub journal_size: usize,
@@ -247,14 +251,13 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         Err(error) => return fail(&format!("--redis: {error}")),
     };
     let state = AppState::with_limiter(store.clone(), settings, clock, limiter);
-    for fault in &args.faults {
-        match serde_json::from_str::<crate::http::admin::NewFault>(fault) {
-            Ok(fault) => {
-                let (kind, scope) = fault.into_parts();
-                state.faults().add(kind, scope);
-            }
-            Err(error) => return fail(&format!("--fault {fault}: {error}")),
-        }
+    let faults = match startup_faults(&args.faults, args.faults_list.as_deref()) {
+        Ok(faults) => faults,
+        Err(error) => return fail(&error),
+    };
+    for fault in faults {
+        let (kind, scope) = fault.into_parts();
+        state.faults().add(kind, scope);
     }
     if generated {
         println!(
@@ -377,4 +380,30 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested; finishing open requests");
+}
+
+/// The faults of `--fault` (one JSON object each) and of `--faults` / `OPENLINES_FAULTS` (an
+/// object or an array of them), or what is wrong with one.
+fn startup_faults(
+    flags: &[String],
+    list: Option<&str>,
+) -> Result<Vec<crate::http::admin::NewFault>, String> {
+    use crate::http::admin::NewFault;
+    let mut faults = Vec::new();
+    for flag in flags {
+        let fault = serde_json::from_str::<NewFault>(flag)
+            .map_err(|error| format!("--fault {flag}: {error}"))?;
+        faults.push(fault);
+    }
+    if let Some(list) = list.map(str::trim).filter(|list| !list.is_empty()) {
+        let parsed = if list.starts_with('[') {
+            serde_json::from_str::<Vec<NewFault>>(list)
+        } else {
+            serde_json::from_str::<NewFault>(list).map(|fault| vec![fault])
+        };
+        let parsed =
+            parsed.map_err(|error| format!("--faults / OPENLINES_FAULTS {list}: {error}"))?;
+        faults.extend(parsed);
+    }
+    Ok(faults)
 }

@@ -1,6 +1,6 @@
 //! One process on SQLite, for what a load balancer and a reverse proxy see: readiness that
 //! follows Redis, a Redis outage answered as a Bitrix-style 500, and the client address
-//! taken from `X-Forwarded-For` only when trusted.
+//! taken from `X-Forwarded-For` only when trusted; and faults switched on at start.
 
 use crate::support::{Instance, ADMIN_HOOK};
 use serde_json::json;
@@ -82,4 +82,51 @@ async fn the_bucket_keys_on_x_forwarded_for_only_when_trusted() {
     // Untrusted, the header is ignored: every client is the peer, 127.0.0.1.
     assert_eq!(burst(&plain, "192.0.2.1").await, [200, 200, 503]);
     assert_eq!(burst(&plain, "192.0.2.2").await, [503, 503, 503]);
+}
+
+#[tokio::test]
+async fn faults_switch_on_at_start_from_flags_and_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("openlines.db");
+    let flag = r#"{"kind":"internal_error","method":"server.time","count":1}"#;
+    let from_env =
+        r#"[{"kind":"operation_time_limit","method":"profile","webhook":"demo0123456789ab"}]"#;
+    let instance = Instance::spawn_with_env(
+        dir.path().join("serve.log"),
+        &["--db", db.to_str().unwrap(), "--demo", "--fault", flag],
+        &[("OPENLINES_FAULTS", from_env)],
+    );
+    instance.wait_until_ok("/readyz").await;
+    instance
+        .call(&format!("{ADMIN_HOOK}/server.time"), json!({}))
+        .await
+        .assert_exact(
+            500,
+            json!({"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"}),
+        );
+    instance
+        .call(&format!("{ADMIN_HOOK}/server.time"), json!({}))
+        .await
+        .result();
+    instance
+        .call(&format!("{ADMIN_HOOK}/profile"), json!({}))
+        .await
+        .assert_exact(
+            429,
+            json!({"error":"OPERATION_TIME_LIMIT","error_description":"Method is blocked due to operation time limit."}),
+        );
+
+    // A fault that does not parse stops the start, naming where it came from.
+    let broken = Instance::spawn_with_env(
+        dir.path().join("broken.log"),
+        &["--db", db.to_str().unwrap()],
+        &[("OPENLINES_FAULTS", r#"{"kind":"meteor"}"#)],
+    );
+    let status = broken.wait().await;
+    assert!(!status.success());
+    assert!(
+        broken.log().contains("--faults / OPENLINES_FAULTS"),
+        "{}",
+        broken.log()
+    );
 }

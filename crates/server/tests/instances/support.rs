@@ -138,6 +138,11 @@ impl Instance {
 
     /// Starts `openlines serve` with `args` on a free port, without waiting.
     pub fn spawn(log: PathBuf, args: &[&str]) -> Instance {
+        Instance::spawn_with_env(log, args, &[])
+    }
+
+    /// [`spawn`](Self::spawn) with extra environment variables.
+    pub fn spawn_with_env(log: PathBuf, args: &[&str], env: &[(&str, &str)]) -> Instance {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let child = Command::new(env!("CARGO_BIN_EXE_openlines"))
@@ -145,6 +150,7 @@ impl Instance {
             .args(["--listen", &listen, "--admin-token", ADMIN_TOKEN])
             .args(args)
             .env("OPENLINES_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::from(File::create(&log).expect("log file")))
             .stderr(Stdio::from(
                 File::options().append(true).open(&log).expect("log file"),
