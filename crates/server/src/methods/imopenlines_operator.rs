@@ -6,26 +6,38 @@
 
 use super::open_line_chat::{chat_from_params, denied, open_session, wrong};
 use crate::rpc::{ApiError, CallContext, MethodOutput};
-use crate::storage::sessions::Transition;
+use crate::storage::sessions::{SessionRow, Transition};
 use openlines_wire::params::{php_empty, Params};
 use serde_json::json;
 
+/// The open session of the chat named by `CHAT_ID`.
+async fn open_session_from(ctx: &CallContext, params: &Params) -> Result<SessionRow, ApiError> {
+    let (_, session) = chat_from_params(ctx, params, "CHAT_ID").await?;
+    open_session(session)
+}
+
+/// Whether the session has an operator other than the caller, whom only an admin overrides.
+fn another_operators(ctx: &CallContext, session: &SessionRow) -> bool {
+    let user = &ctx.caller.user;
+    !user.is_admin
+        && session
+            .operator_id
+            .is_some_and(|operator| operator != user.id)
+}
+
+/// Applies `transition` to `session`; `refused` is the answer when its condition no longer
+/// holds (another call changed the session first).
 async fn apply(
     ctx: &CallContext,
-    params: &Params,
-    transition: impl FnOnce(i64) -> Transition,
+    session: &SessionRow,
+    transition: Transition,
     refused: &str,
 ) -> Result<MethodOutput, ApiError> {
-    let (_, session) = chat_from_params(ctx, params, "CHAT_ID").await?;
-    let session = open_session(session)?;
+    let now = ctx.state.clock().now_secs();
     let done = ctx
         .state
         .store()
-        .transition(
-            session.id,
-            transition(ctx.caller.user.id),
-            ctx.state.clock().now_secs(),
-        )
+        .transition(session.id, transition, now)
         .await?;
     if done {
         Ok(MethodOutput::new(json!(true)))
@@ -36,81 +48,54 @@ async fn apply(
 
 /// `imopenlines.operator.answer`: take the dialog.
 pub async fn answer(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiError> {
-    apply(
-        &ctx,
-        &params,
-        |operator| Transition::Answer { operator },
-        "The dialog is already taken by another operator",
-    )
-    .await
+    let session = open_session_from(&ctx, &params).await?;
+    let operator = ctx.caller.user.id;
+    let refused = "The dialog is already taken by another operator";
+    apply(&ctx, &session, Transition::Answer { operator }, refused).await
 }
 
 /// `imopenlines.operator.finish`: close the caller's own dialog.
 pub async fn finish(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiError> {
-    apply(
-        &ctx,
-        &params,
-        |operator| Transition::Finish { operator },
-        "You are not the operator of this dialog",
-    )
-    .await
+    let session = open_session_from(&ctx, &params).await?;
+    let operator = ctx.caller.user.id;
+    let refused = "You are not the operator of this dialog";
+    apply(&ctx, &session, Transition::Finish { operator }, refused).await
 }
 
 /// `imopenlines.operator.another.finish`: close a dialog whoever owns it (admins, or the
 /// dialog's operator).
 pub async fn another_finish(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiError> {
-    let (_, session) = chat_from_params(&ctx, &params, "CHAT_ID").await?;
-    let session = open_session(session)?;
+    let session = open_session_from(&ctx, &params).await?;
     let user = &ctx.caller.user;
     if !user.is_admin && session.operator_id != Some(user.id) {
         return Err(denied("You don't have access to close this dialog"));
     }
-    apply(
-        &ctx,
-        &params,
-        |_| Transition::FinishAny,
-        "The dialog is already closed",
-    )
-    .await
+    let refused = "The dialog is already closed";
+    apply(&ctx, &session, Transition::FinishAny, refused).await
 }
 
 /// `imopenlines.operator.skip`: give the dialog back to the queue.
 pub async fn skip(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiError> {
     let (_, session) = chat_from_params(&ctx, &params, "CHAT_ID").await?;
-    if session.as_ref().is_none_or(|session| session.is_closed()) {
+    let Some(session) = session.filter(|session| !session.is_closed()) else {
         return Err(wrong("ACCESS_DENIED_KICK", "The dialog is closed"));
-    }
-    apply(
-        &ctx,
-        &params,
-        |operator| Transition::Skip { operator },
-        "You are not the operator of this dialog",
-    )
-    .await
+    };
+    let operator = ctx.caller.user.id;
+    let refused = "You are not the operator of this dialog";
+    apply(&ctx, &session, Transition::Skip { operator }, refused).await
 }
 
 /// `imopenlines.operator.spam`: mark as spam and close (admins, or the dialog's operator).
 pub async fn spam(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiError> {
-    let (_, session) = chat_from_params(&ctx, &params, "CHAT_ID").await?;
-    let session = open_session(session)?;
-    let user = &ctx.caller.user;
-    if !user.is_admin
-        && session
-            .operator_id
-            .is_some_and(|operator| operator != user.id)
-    {
+    let session = open_session_from(&ctx, &params).await?;
+    if another_operators(&ctx, &session) {
         return Err(wrong(
             "ACCESS_DENIED_KICK",
             "You are not the operator of this dialog",
         ));
     }
-    apply(
-        &ctx,
-        &params,
-        |_| Transition::Spam,
-        "The dialog is already closed",
-    )
-    .await
+    let refused = "The dialog is already closed";
+    apply(&ctx, &session, Transition::Spam, refused).await
 }
 
 /// `imopenlines.operator.transfer`: to a user (`TRANSFER_ID=<id>` or `USER_ID`) or back to a
@@ -133,12 +118,7 @@ pub async fn transfer(ctx: CallContext, params: Params) -> Result<MethodOutput, 
         (None, None, None) => return Err(wrong("TRANSFER_ID_EMPTY", "Transfer ID can't be empty")),
     };
     let session = open_session(session)?;
-    let user = &ctx.caller.user;
-    if !user.is_admin
-        && session
-            .operator_id
-            .is_some_and(|operator| operator != user.id)
-    {
+    if another_operators(&ctx, &session) {
         return Err(denied("You are not the operator of this dialog"));
     }
     let transition = match target {
@@ -164,13 +144,7 @@ pub async fn transfer(ctx: CallContext, params: Params) -> Result<MethodOutput, 
             Transition::TransferToQueue
         }
     };
-    apply(
-        &ctx,
-        &params,
-        move |_| transition,
-        "The dialog is already closed",
-    )
-    .await
+    apply(&ctx, &session, transition, "The dialog is already closed").await
 }
 
 enum Target {
