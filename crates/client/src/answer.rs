@@ -20,11 +20,11 @@ use serde_json::Value;
 /// let answer: Answer<u64> = serde_json::from_str(
 ///     r#"{"result":1763,"time":{"start":1,"finish":1.2,"duration":0.2,"processing":0,
 ///         "date_start":"2026-03-17T17:48:28+01:00","date_finish":"2026-03-17T17:48:28+01:00"}}"#,
-/// )
-/// .unwrap();
+/// )?;
 /// assert_eq!(answer.result, 1763);
 /// assert_eq!(answer.time.duration, 0.2);
 /// assert_eq!(answer.next, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answer<T> {
@@ -45,9 +45,10 @@ impl<T> Answer<T> {
     /// The same answer with its result transformed.
     ///
     /// ```
-    /// # let answer: openlines_client::Answer<u64> = serde_json::from_str(r#"{"result":0,"time":{"start":1,"finish":1,"duration":0,"processing":0,"date_start":"","date_finish":""}}"#).unwrap();
+    /// # let answer: openlines_client::Answer<u64> = serde_json::from_str(r#"{"result":0,"time":{"start":1,"finish":1,"duration":0,"processing":0,"date_start":"","date_finish":""}}"#)?;
     /// let none_when_zero = answer.map(|id| (id != 0).then_some(id));
     /// assert_eq!(none_when_zero.result, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
         Answer {
@@ -63,9 +64,10 @@ impl Answer<Value> {
     /// Reads the untyped result as `T`; a result of another shape is [`Error::Decode`].
     ///
     /// ```
-    /// # let answer: openlines_client::Answer<serde_json::Value> = serde_json::from_str(r#"{"result":[1,2],"time":{"start":1,"finish":1,"duration":0,"processing":0,"date_start":"","date_finish":""}}"#).unwrap();
-    /// let ids: openlines_client::Answer<Vec<u32>> = answer.decode().unwrap();
+    /// # let answer: openlines_client::Answer<serde_json::Value> = serde_json::from_str(r#"{"result":[1,2],"time":{"start":1,"finish":1,"duration":0,"processing":0,"date_start":"","date_finish":""}}"#)?;
+    /// let ids: openlines_client::Answer<Vec<u32>> = answer.decode()?;
     /// assert_eq!(ids.result, [1, 2]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decode<T: DeserializeOwned>(self) -> Result<Answer<T>, Error> {
         let Answer {
@@ -127,64 +129,4 @@ pub(crate) fn parse_answer(status: u16, body: &[u8]) -> Result<Answer<Value>, Er
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use openlines_wire::ErrorCode;
-    use serde_json::json;
-
-    const TIME: &str = r#"{"start":1773223732,"finish":1773223733.25,"duration":1.25,"processing":0,
-        "date_start":"2026-03-11T10:08:52+00:00","date_finish":"2026-03-11T10:08:53+00:00",
-        "operating":0,"operating_reset_at":1773224333}"#;
-
-    #[test]
-    fn success_keeps_time_next_and_total() {
-        let body = format!(r#"{{"result":[{{"ID":"1"}}],"next":50,"total":2387,"time":{TIME}}}"#);
-        let answer = parse_answer(200, body.as_bytes()).unwrap();
-        assert_eq!(answer.result, json!([{"ID":"1"}]));
-        assert_eq!(answer.next, Some(50));
-        assert_eq!(answer.total, Some(2387));
-        assert_eq!(answer.time.operating_reset_at, Some(1773224333));
-    }
-
-    #[test]
-    fn error_key_wins_even_on_200() {
-        let err =
-            parse_answer(200, br#"{"error":"ACCESS_DENIED","error_description":"x"}"#).unwrap_err();
-        assert_eq!(err.code(), Some(&ErrorCode::AccessDenied));
-        assert_eq!(err.status(), Some(200));
-    }
-
-    #[test]
-    fn error_statuses_read_the_error_body() {
-        let err = parse_answer(
-            503,
-            br#"{"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"}"#,
-        )
-        .unwrap_err();
-        assert!(err.is_query_limit_exceeded());
-        assert_eq!(err.status(), Some(503));
-    }
-
-    #[test]
-    fn envelopes_without_time_or_bodies_without_json_are_decode_errors() {
-        for (status, body) in [
-            (200, &br#"{"result":1}"#[..]),
-            (200, b"<html>"),
-            (502, b"<html>Bad gateway</html>"),
-            (500, br#"{"result":1}"#),
-        ] {
-            let err = parse_answer(status, body).unwrap_err();
-            assert!(matches!(err, Error::Decode { .. }), "{status}: {err}");
-        }
-    }
-
-    #[test]
-    fn decode_reports_shape_mismatch() {
-        let body = format!(r#"{{"result":"abc","time":{TIME}}}"#);
-        let answer = parse_answer(200, body.as_bytes()).unwrap();
-        assert!(matches!(
-            answer.decode::<u64>(),
-            Err(Error::Decode { status: 200, .. })
-        ));
-    }
-}
+mod tests;

@@ -58,10 +58,10 @@ use std::time::Duration;
 /// let cli = Cli::try_parse_from([
 ///     "openlines", "--webhook", "http://127.0.0.1:8080/rest/1/code/",
 ///     "imopenlines.crm.chat.get", "CRM_ENTITY_TYPE=deal", "CRM_ENTITY=288", "ACTIVE_ONLY=N",
-/// ])
-/// .unwrap();
+/// ])?;
 /// assert_eq!(cli.call.method, "imopenlines.crm.chat.get");
 /// assert_eq!(cli.call.params.len(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, clap::Args)]
 pub struct CallArgs {

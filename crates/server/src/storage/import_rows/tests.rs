@@ -1,0 +1,58 @@
+use super::*;
+
+const SHAPE: RowsSql = RowsSql {
+    head: "INSERT INTO t (id, a, b) VALUES",
+    row: "($1, COALESCE($2, 'x'), COALESCE(CAST($3 AS BIGINT), $1))",
+    params: 3,
+    conflict: "ON CONFLICT (id)",
+    always: &[],
+    optional: &["a = excluded.a", "b = excluded.b"],
+};
+
+#[test]
+fn rows_are_renumbered_in_order() {
+    assert_eq!(
+        SHAPE.sql(2, 0b11),
+        "INSERT INTO t (id, a, b) VALUES ($1, COALESCE($2, 'x'), COALESCE(CAST($3 AS BIGINT), $1)), \
+         ($4, COALESCE($5, 'x'), COALESCE(CAST($6 AS BIGINT), $4)) \
+         ON CONFLICT (id) DO UPDATE SET a = excluded.a, b = excluded.b"
+    );
+}
+
+#[test]
+fn only_given_optional_values_are_updated() {
+    assert!(SHAPE.sql(1, 0b10).ends_with("DO UPDATE SET b = excluded.b"));
+    assert!(SHAPE.sql(1, 0).ends_with("ON CONFLICT (id) DO NOTHING"));
+}
+
+#[test]
+fn a_plain_insert_has_no_conflict_clause() {
+    let plain = RowsSql {
+        conflict: "",
+        ..SHAPE
+    };
+    assert!(plain.sql(1, 0).ends_with("$1))"));
+}
+
+#[test]
+fn rows_group_by_mask_and_a_full_group_comes_out() {
+    static SMALL: RowsSql = RowsSql {
+        params: 4_000,
+        ..SHAPE
+    };
+    let mut batch = Batch::new(&SMALL, StatementSize::Postgres);
+    assert_eq!(batch.full, 2);
+    let row = || vec![Value::Int(Some(1)); 4_000];
+    assert!(batch.push(Some(key_of(&1)), 0, 10, row()).is_none());
+    assert!(batch.push(Some(key_of(&2)), 1, 11, row()).is_none());
+    assert!(batch.holds(key_of(&1)));
+    assert!(!batch.holds(key_of(&3)));
+    let full = batch.push(Some(key_of(&3)), 0, 12, row()).expect("full");
+    assert_eq!((full.first_line, full.last_line), (10, 12));
+    assert!(full.persistent);
+    let rest = batch.drain();
+    assert_eq!(rest.len(), 1);
+    assert_eq!((rest[0].first_line, rest[0].last_line), (11, 11));
+    assert!(!rest[0].persistent);
+    assert!(!batch.holds(key_of(&2)));
+}
