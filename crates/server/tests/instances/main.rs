@@ -12,5 +12,6 @@ mod support;
 
 mod limits;
 mod oauth;
+mod pool;
 mod single;
 mod writes;
