@@ -1,14 +1,10 @@
 //! Spec §12 group B: authentication and scope; OAuth token places (cases 6–9).
 
-use crate::helpers::{chat, TestApp, ADMIN_HOOK, CRM_ONLY_HOOK, INACTIVE_HOOK, NO_SCOPE_HOOK};
+use crate::helpers::{case1, TestApp, ADMIN_HOOK, CRM_ONLY_HOOK, INACTIVE_HOOK, NO_SCOPE_HOOK};
 use openlines::state::Settings;
 use serde_json::json;
 
 const LEAD: &str = "CRM_ENTITY_TYPE=lead&CRM_ENTITY=1205";
-
-fn case1() -> serde_json::Value {
-    json!([chat("1763", "livechat", "Live Chat")])
-}
 
 #[tokio::test]
 async fn case_06_token_in_json_body() {

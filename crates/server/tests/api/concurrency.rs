@@ -3,7 +3,7 @@
 //! separate connections); each test repeats the race to give the interleavings a chance.
 
 use crate::helpers::{TestApp, ADMIN_HOOK};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const OLEG: &str = "/rest/2/oleg0123456789abc";
 const SOFIA: &str = "/rest/3/sofia0123456789a";
@@ -16,36 +16,26 @@ async fn app() -> TestApp {
     .await
 }
 
-async fn call(app: &TestApp, hook: &str, method: &str, body: Value) -> crate::helpers::Answer {
-    app.post_json(&format!("{hook}/{method}"), body).await
-}
-
 #[tokio::test]
 async fn two_operators_answering_one_queued_chat() {
     let app = app().await;
     for round in 0..5 {
         let code = format!("livechat|1|race{round}|client");
-        let opened = call(
-            &app,
-            ADMIN_HOOK,
-            "imopenlines.session.open",
-            json!({"USER_CODE":code}),
-        )
-        .await;
+        let opened = app
+            .call(
+                ADMIN_HOOK,
+                "imopenlines.session.open",
+                json!({"USER_CODE":code}),
+            )
+            .await;
         let chat = opened.result()["chatId"]
             .as_str()
             .unwrap()
             .parse::<i64>()
             .unwrap();
         let (oleg, sofia) = tokio::join!(
-            call(
-                &app,
-                OLEG,
-                "imopenlines.operator.answer",
-                json!({"CHAT_ID":chat})
-            ),
-            call(
-                &app,
+            app.call(OLEG, "imopenlines.operator.answer", json!({"CHAT_ID":chat})),
+            app.call(
                 SOFIA,
                 "imopenlines.operator.answer",
                 json!({"CHAT_ID":chat})
@@ -62,14 +52,14 @@ async fn two_operators_answering_one_queued_chat() {
         );
         let loser = if oleg.status == 200 { &sofia } else { &oleg };
         loser.assert_error(400, json!({"error":"ACCESS_DENIED","error_description":"The dialog is already taken by another operator"}));
-        let owner = call(
-            &app,
-            ADMIN_HOOK,
-            "imopenlines.dialog.get",
-            json!({"CHAT_ID":chat}),
-        )
-        .await
-        .result()["owner"]
+        let owner = app
+            .call(
+                ADMIN_HOOK,
+                "imopenlines.dialog.get",
+                json!({"CHAT_ID":chat}),
+            )
+            .await
+            .result()["owner"]
             .clone();
         assert_eq!(owner, json!(if oleg.status == 200 { 2 } else { 3 }));
     }
@@ -80,35 +70,24 @@ async fn a_finish_racing_an_answer() {
     let app = app().await;
     for round in 0..5 {
         let code = format!("telegrambot|1|fin{round}|client");
-        let chat = call(
-            &app,
-            ADMIN_HOOK,
-            "imopenlines.session.open",
-            json!({"USER_CODE":code}),
-        )
-        .await
-        .result()["chatId"]
+        let chat = app
+            .call(
+                ADMIN_HOOK,
+                "imopenlines.session.open",
+                json!({"USER_CODE":code}),
+            )
+            .await
+            .result()["chatId"]
             .as_str()
             .unwrap()
             .parse::<i64>()
             .unwrap();
-        call(
-            &app,
-            OLEG,
-            "imopenlines.operator.answer",
-            json!({"CHAT_ID":chat}),
-        )
-        .await
-        .result();
+        app.call(OLEG, "imopenlines.operator.answer", json!({"CHAT_ID":chat}))
+            .await
+            .result();
         let (finish, answer) = tokio::join!(
-            call(
-                &app,
-                OLEG,
-                "imopenlines.operator.finish",
-                json!({"CHAT_ID":chat})
-            ),
-            call(
-                &app,
+            app.call(OLEG, "imopenlines.operator.finish", json!({"CHAT_ID":chat})),
+            app.call(
                 SOFIA,
                 "imopenlines.operator.answer",
                 json!({"CHAT_ID":chat})
@@ -117,14 +96,14 @@ async fn a_finish_racing_an_answer() {
         // Sofia can never take Oleg's dialog; the finish always lands.
         assert_eq!(finish.status, 200, "{}", finish.text);
         assert_eq!(answer.status, 400, "{}", answer.text);
-        let session = call(
-            &app,
-            ADMIN_HOOK,
-            "imopenlines.dialog.get",
-            json!({"CHAT_ID":chat}),
-        )
-        .await
-        .result()["entity_data_1"]
+        let session = app
+            .call(
+                ADMIN_HOOK,
+                "imopenlines.dialog.get",
+                json!({"CHAT_ID":chat}),
+            )
+            .await
+            .result()["entity_data_1"]
             .clone();
         let session_id: i64 = session
             .as_str()
@@ -143,24 +122,23 @@ async fn a_finish_racing_an_answer() {
 async fn a_delete_racing_a_bind_leaves_no_orphan_binding() {
     let app = app().await;
     for round in 0..8 {
-        let lead = call(
-            &app,
-            ADMIN_HOOK,
-            "crm.lead.add",
-            json!({"fields":{"TITLE":format!("race {round}")}}),
-        )
-        .await
-        .result()
-        .as_i64()
-        .unwrap();
+        let lead = app
+            .call(
+                ADMIN_HOOK,
+                "crm.lead.add",
+                json!({"fields":{"TITLE":format!("race {round}")}}),
+            )
+            .await
+            .result()
+            .as_i64()
+            .unwrap();
         let (bind, delete) = tokio::join!(
-            call(
-                &app,
+            app.call(
                 ADMIN_HOOK,
                 "crm.activity.binding.add",
                 json!({"activityId":511,"entityTypeId":1,"entityId":lead})
             ),
-            call(&app, ADMIN_HOOK, "crm.lead.delete", json!({"id":lead})),
+            app.call(ADMIN_HOOK, "crm.lead.delete", json!({"id":lead})),
         );
         assert_eq!(delete.status, 200, "{}", delete.text);
         assert!(
@@ -169,13 +147,13 @@ async fn a_delete_racing_a_bind_leaves_no_orphan_binding() {
             bind.text
         );
         // Whatever the order, the deleted lead has no binding left.
-        let bindings = call(
-            &app,
-            ADMIN_HOOK,
-            "crm.activity.binding.list",
-            json!({"activityId":511}),
-        )
-        .await;
+        let bindings = app
+            .call(
+                ADMIN_HOOK,
+                "crm.activity.binding.list",
+                json!({"activityId":511}),
+            )
+            .await;
         let bound_to_lead = bindings
             .result()
             .as_array()
@@ -190,8 +168,7 @@ async fn a_delete_racing_a_bind_leaves_no_orphan_binding() {
 async fn parallel_adds_get_distinct_ids() {
     let app = app().await;
     let adds = (0..10).map(|i| {
-        call(
-            &app,
+        app.call(
             ADMIN_HOOK,
             "crm.deal.add",
             json!({"fields":{"TITLE":format!("deal {i}")}}),

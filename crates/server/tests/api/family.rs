@@ -4,10 +4,6 @@
 use crate::helpers::{TestApp, ADMIN_HOOK, LIMITED_HOOK};
 use serde_json::{json, Value};
 
-async fn call(app: &TestApp, hook: &str, method: &str, body: Value) -> crate::helpers::Answer {
-    app.post_json(&format!("{hook}/{method}"), body).await
-}
-
 fn error(code: &str, text: &str) -> Value {
     json!({"error":code,"error_description":text})
 }
@@ -15,27 +11,25 @@ fn error(code: &str, text: &str) -> Value {
 #[tokio::test]
 async fn case_51_to_53_get_last_id() {
     let app = TestApp::demo().await;
-    let last = call(
-        &app,
-        ADMIN_HOOK,
-        "imopenlines.crm.chat.getLastId",
-        json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205}),
-    )
-    .await;
+    let last = app
+        .call(
+            ADMIN_HOOK,
+            "imopenlines.crm.chat.getLastId",
+            json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205}),
+        )
+        .await;
     // Chat 1763's session changed last (an integer, spec case 51); no status filter.
     assert_eq!(last.result(), &json!(1763));
     assert!(last.text.starts_with(r#"{"result":1763,"#));
     let empty = error("CRM_CHAT_EMPTY_CRM_DATA", "Empty CRM data");
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.getLastId",
         json!({"CRM_ENTITY_TYPE":"lead"}),
     )
     .await
     .assert_error(400, empty.clone());
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.getLastId",
         json!({"CRM_ENTITY":1205}),
@@ -47,17 +41,16 @@ async fn case_51_to_53_get_last_id() {
         json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1300}),
         json!({"CRM_ENTITY_TYPE":"invoice","CRM_ENTITY":1205}),
     ] {
-        call(&app, ADMIN_HOOK, "imopenlines.crm.chat.getLastId", body)
+        app.call(ADMIN_HOOK, "imopenlines.crm.chat.getLastId", body)
             .await
             .assert_error(400, missing.clone());
     }
-    call(&app, ADMIN_HOOK, "imopenlines.crm.chat.getLastId", json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":"x"}))
+    app.call(ADMIN_HOOK, "imopenlines.crm.chat.getLastId", json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":"x"}))
         .await
         .assert_error(400, json!({"error":"ERROR_ARGUMENT","error_description":"The value of an argument 'CRM_ENTITY' has an invalid type","argument":"CRM_ENTITY"}));
     // No permission check on this path (spec §7.2): Lena gets the id too.
     assert_eq!(
-        call(
-            &app,
+        app.call(
             LIMITED_HOOK,
             "imopenlines.crm.chat.getLastId",
             json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205})
@@ -78,32 +71,29 @@ async fn case_54_55_56_chat_user_add_and_delete() {
             .extend(extra.as_object().unwrap().clone());
         body
     };
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.user.delete",
         lead(json!({})),
     )
     .await
     .assert_error(400, error("CRM_CHAT_EMPTY_USER", "Empty User ID"));
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.user.delete",
         json!({"USER_ID":3}),
     )
     .await
     .assert_error(400, error("CRM_CHAT_EMPTY_CRM_DATA", "Empty CRM data"));
-    let none = call(
-        &app,
-        ADMIN_HOOK,
-        "imopenlines.crm.chat.user.add",
-        json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1300,"USER_ID":503}),
-    )
-    .await;
+    let none = app
+        .call(
+            ADMIN_HOOK,
+            "imopenlines.crm.chat.user.add",
+            json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1300,"USER_ID":503}),
+        )
+        .await;
     assert_eq!(none.result(), &json!(0));
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.user.add",
         lead(json!({"CHAT_ID":1800,"USER_ID":3})),
@@ -116,23 +106,21 @@ async fn case_54_55_56_chat_user_add_and_delete() {
             "Chat does not belong to the CRM object being checked",
         ),
     );
-    call(&app, ADMIN_HOOK, "imopenlines.crm.chat.user.add", lead(json!({})))
+    app.call(ADMIN_HOOK, "imopenlines.crm.chat.user.add", lead(json!({})))
         .await
         .assert_error(400, json!({"error":"ERROR_ARGUMENT","error_description":"Argument 'Empty USER_ID' is null or empty","argument":"Empty USER_ID"}));
     // Sofia (3) reads leads of her subtree, lead 1205 is above her.
-    call(&app, ADMIN_HOOK, "imopenlines.crm.chat.user.add", lead(json!({"CHAT_ID":1763,"USER_ID":5})))
+    app.call(ADMIN_HOOK, "imopenlines.crm.chat.user.add", lead(json!({"CHAT_ID":1763,"USER_ID":5})))
         .await
         .assert_error(403, error("ACCESS_DENIED", "Access denied! This user does not have access to the chat because he does not have access to this CRM object"));
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.user.add",
         lead(json!({"CHAT_ID":1763,"USER_ID":4})),
     )
     .await
     .assert_error(400, error("CRM_CHAT_USER_NOT_ACTIVE", "User not active"));
-    call(
-        &app,
+    app.call(
         LIMITED_HOOK,
         "imopenlines.crm.chat.user.add",
         lead(json!({"CHAT_ID":1763,"USER_ID":1})),
@@ -146,8 +134,7 @@ async fn case_54_55_56_chat_user_add_and_delete() {
         ),
     );
     // Chat 1763 is the active one; Oleg (2) is already a member, the admin is added.
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.user.add",
         lead(json!({"CHAT_ID":1763,"USER_ID":2})),
@@ -161,8 +148,7 @@ async fn case_54_55_56_chat_user_add_and_delete() {
         ),
     );
     assert_eq!(
-        call(
-            &app,
+        app.call(
             ADMIN_HOOK,
             "imopenlines.crm.chat.user.add",
             lead(json!({"CHAT_ID":1763,"USER_ID":1}))
@@ -172,8 +158,7 @@ async fn case_54_55_56_chat_user_add_and_delete() {
         &json!(1763)
     );
     assert_eq!(
-        call(
-            &app,
+        app.call(
             ADMIN_HOOK,
             "imopenlines.crm.chat.user.delete",
             lead(json!({"CHAT_ID":1763,"USER_ID":1}))
@@ -182,8 +167,7 @@ async fn case_54_55_56_chat_user_add_and_delete() {
         .result(),
         &json!(1763)
     );
-    call(
-        &app,
+    app.call(
         ADMIN_HOOK,
         "imopenlines.crm.chat.user.delete",
         lead(json!({"CHAT_ID":1763,"USER_ID":1})),
@@ -211,22 +195,18 @@ async fn case_57_message_add() {
     ] {
         let mut body = full.clone();
         body.as_object_mut().unwrap().remove(missing);
-        call(&app, ADMIN_HOOK, "imopenlines.crm.message.add", body).await.assert_error(
+        app.call(ADMIN_HOOK, "imopenlines.crm.message.add", body).await.assert_error(
             400,
             json!({"error":"ERROR_ARGUMENT","error_description":format!("Argument '{missing}' is null or empty"),"argument":missing}),
         );
     }
-    let added = call(
-        &app,
-        ADMIN_HOOK,
-        "imopenlines.crm.message.add",
-        full.clone(),
-    )
-    .await;
+    let added = app
+        .call(ADMIN_HOOK, "imopenlines.crm.message.add", full.clone())
+        .await;
     assert_eq!(added.result(), &json!(2));
     let mut closed = full.clone();
     closed["CHAT_ID"] = json!(1800);
-    call(&app, ADMIN_HOOK, "imopenlines.crm.message.add", closed)
+    app.call(ADMIN_HOOK, "imopenlines.crm.message.add", closed)
         .await
         .assert_error(
             400,
@@ -237,7 +217,7 @@ async fn case_57_message_add() {
         );
     let mut stranger = full.clone();
     stranger["USER_ID"] = json!(5);
-    call(&app, ADMIN_HOOK, "imopenlines.crm.message.add", stranger)
+    app.call(ADMIN_HOOK, "imopenlines.crm.message.add", stranger)
         .await
         .assert_error(
             403,
@@ -246,7 +226,7 @@ async fn case_57_message_add() {
                 "Access denied! User don't have access to this entity",
             ),
         );
-    call(&app, LIMITED_HOOK, "imopenlines.crm.message.add", full)
+    app.call(LIMITED_HOOK, "imopenlines.crm.message.add", full)
         .await
         .assert_error(
             403,
@@ -260,7 +240,7 @@ async fn case_57_message_add() {
 #[tokio::test]
 async fn case_58_59_imconnector_list() {
     let app = TestApp::demo().await;
-    call(&app, ADMIN_HOOK, "imconnector.list", json!({}))
+    app.call(ADMIN_HOOK, "imconnector.list", json!({}))
         .await
         .assert_error(
         403,
@@ -298,8 +278,7 @@ async fn case_60_lead_create_errors_are_400() {
         r#"{"type":"permission","user_id":5,"entity_type":"lead","read":"none"}"#,
     )
     .await;
-    call(
-        &app,
+    app.call(
         LIMITED_HOOK,
         "imopenlines.crm.lead.create",
         json!({"CHAT_ID":1763}),
@@ -318,8 +297,7 @@ async fn unknown_entity_type_with_an_explicit_chat_is_not_in_crm() {
         "imopenlines.crm.chat.user.add",
         "imopenlines.crm.chat.user.delete",
     ] {
-        call(
-            &app,
+        app.call(
             ADMIN_HOOK,
             method,
             json!({"CRM_ENTITY_TYPE":"invoice","CRM_ENTITY":1205,"CHAT_ID":1763,"USER_ID":1}),

@@ -130,6 +130,11 @@ impl TestApp {
         }
     }
 
+    /// POSTs `body` as JSON to `method` through `hook` (a webhook path such as [`ADMIN_HOOK`]).
+    pub async fn call(&self, hook: &str, method: &str, body: Value) -> Answer {
+        self.post_json(&format!("{hook}/{method}"), body).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }
@@ -266,6 +271,11 @@ pub fn assert_time_block(time: &Value) {
 }
 
 /// `{"CHAT_ID": id, "CONNECTOR_ID": connector, "CONNECTOR_TITLE": title}`.
+/// Spec case 1's answer: the active chats of the demo's lead 1205.
+pub fn case1() -> Value {
+    serde_json::json!([chat("1763", "livechat", "Live Chat")])
+}
+
 pub fn chat(id: &str, connector: &str, title: &str) -> Value {
     serde_json::json!({"CHAT_ID": id, "CONNECTOR_ID": connector, "CONNECTOR_TITLE": title})
 }

@@ -1,11 +1,7 @@
 //! Spec §12 group A: URL forms, verbs, encodings, parameter precedence.
 
-use crate::helpers::{chat, TestApp, ADMIN_HOOK};
+use crate::helpers::{case1, chat, TestApp, ADMIN_HOOK};
 use serde_json::json;
-
-fn case1() -> serde_json::Value {
-    json!([chat("1763", "livechat", "Live Chat")])
-}
 
 fn not_found() -> serde_json::Value {
     json!({"error":"ERROR_METHOD_NOT_FOUND","error_description":"Method not found!"})
