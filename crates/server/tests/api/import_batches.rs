@@ -4,40 +4,32 @@
 //! can see: a later line for the same record wins, a value a line leaves out keeps the stored
 //! one, and a row the database refuses is reported with its line while nothing is stored.
 
-use crate::helpers::{quiet_settings, TestApp};
+use crate::helpers::{openlines, quiet_settings, stderr, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const HOOK: &str = "/rest/1/batch0123456789ab";
 const DEALS: i64 = 2_500;
-
-fn openlines(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_openlines"))
-        .args(args)
-        .output()
-        .expect("run openlines")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// Writes `lines` to a file and imports it into the app's database.
 fn import(app: &TestApp, dir: &tempfile::TempDir, lines: &[String]) -> Output {
     let file = dir.path().join("fixture.jsonl");
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    openlines(&[
-        "import",
-        file.to_str().unwrap(),
-        "--db",
-        &app.database_url(),
-    ])
+    openlines(
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--db",
+            &app.database_url(),
+        ],
+        None,
+    )
 }
 
 /// `openlines export` of the app's database, one JSON value per record.
 fn export(app: &TestApp) -> Vec<Value> {
-    let output = openlines(&["export", "--db", &app.database_url()]);
+    let output = openlines(&["export", "--db", &app.database_url()], None);
     assert!(output.status.success(), "{}", stderr(&output));
     String::from_utf8(output.stdout)
         .unwrap()
