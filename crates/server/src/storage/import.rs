@@ -9,9 +9,10 @@
 //! order where it matters (a later line for the same key wins).
 
 use super::import_rows::{key_of, Batch, Ready, StatementSize, Value};
-use super::import_sql::{self as sql, Table, TABLES};
+use super::import_sql::{self as sql, Table};
 use super::{Backend, Store, StoreError};
 use sqlx::{Postgres, Sqlite, Transaction};
+use std::collections::BTreeMap;
 use std::hash::Hash;
 
 /// The open import transaction.
@@ -192,8 +193,10 @@ pub struct Dangling {
 pub struct ImportWriter {
     tx: ImportTx,
     now: i64,
-    /// Waiting rows, one batch per [`Table`], in the order of [`TABLES`].
-    batches: Vec<Batch>,
+    /// How many parameters a statement may carry on this engine.
+    size: StatementSize,
+    /// Waiting rows of each table written so far.
+    batches: BTreeMap<Table, Batch>,
 }
 
 impl ImportWriter {
@@ -209,11 +212,12 @@ impl ImportWriter {
                 StatementSize::Postgres,
             ),
         };
-        let batches = TABLES
-            .iter()
-            .map(|table| Batch::new(table.shape(), size))
-            .collect();
-        let mut writer = ImportWriter { tx, now, batches };
+        let mut writer = ImportWriter {
+            tx,
+            now,
+            size,
+            batches: BTreeMap::new(),
+        };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
         }
@@ -223,15 +227,18 @@ impl ImportWriter {
     /// Queues a row of `line`, sending its table's waiting rows first if the row's key is
     /// already among them (the later line must win), and sending a full statement's worth.
     async fn write(&mut self, line: i64, row: Row) -> Result<(), WriteError> {
-        let batch = &mut self.batches[row.table as usize];
+        let size = self.size;
+        let batch = self
+            .batches
+            .entry(row.table)
+            .or_insert_with(|| Batch::new(row.table.shape(), size));
+        let mut ready = Vec::new();
         if row.key.is_some_and(|key| batch.holds(key)) {
-            for ready in batch.drain() {
-                self.send(ready).await?;
-            }
+            ready = batch.drain();
         }
-        let batch = &mut self.batches[row.table as usize];
-        if let Some(ready) = batch.push(row.key, row.given, line, row.values) {
-            self.send(ready).await?;
+        ready.extend(batch.push(row.key, row.given, line, row.values));
+        for statement in ready {
+            self.send(statement).await?;
         }
         Ok(())
     }
@@ -239,10 +246,9 @@ impl ImportWriter {
     /// Sends every waiting row. The import calls it at the first bad line too, so that a
     /// row the database refuses before that line is reported with it.
     pub async fn flush(&mut self) -> Result<(), WriteError> {
-        for index in 0..self.batches.len() {
-            for ready in self.batches[index].drain() {
-                self.send(ready).await?;
-            }
+        let ready: Vec<Ready> = self.batches.values_mut().flat_map(Batch::drain).collect();
+        for statement in ready {
+            self.send(statement).await?;
         }
         Ok(())
     }

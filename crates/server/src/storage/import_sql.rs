@@ -130,7 +130,7 @@ pub(super) const INSERT_STAGED_BINDINGS: &str = "
     JOIN sessions s ON b.owner = 'chat' AND s.shorthand_chat_id = b.owner_id";
 
 /// The tables the importer writes, each with its waiting rows.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Table {
     Departments,
     Users,
@@ -150,26 +150,6 @@ pub(super) enum Table {
     StagedBindingOwners,
     StagedBindings,
 }
-
-pub(super) const TABLES: [Table; 17] = [
-    Table::Departments,
-    Table::Users,
-    Table::Permissions,
-    Table::Webhooks,
-    Table::Tokens,
-    Table::CrmRecords,
-    Table::Apps,
-    Table::Members,
-    Table::Messages,
-    Table::Connectors,
-    Table::Lines,
-    Table::Chats,
-    Table::Sessions,
-    Table::StagedLines,
-    Table::StagedShorthand,
-    Table::StagedBindingOwners,
-    Table::StagedBindings,
-];
 
 impl Table {
     pub(super) fn shape(self) -> &'static RowsSql {
