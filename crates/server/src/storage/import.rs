@@ -224,19 +224,14 @@ impl ImportWriter {
         Ok(writer)
     }
 
-    /// Queues a row of `line`, sending its table's waiting rows first if the row's key is
-    /// already among them (the later line must win), and sending a full statement's worth.
+    /// Queues a row of `line` and sends what its batch says is due (see [`Batch::push`]).
     async fn write(&mut self, line: i64, row: Row) -> Result<(), WriteError> {
         let size = self.size;
         let batch = self
             .batches
             .entry(row.table)
             .or_insert_with(|| Batch::new(row.table.shape(), size));
-        let mut ready = Vec::new();
-        if row.key.is_some_and(|key| batch.holds(key)) {
-            ready = batch.drain();
-        }
-        ready.extend(batch.push(row.key, row.given, line, row.values));
+        let ready = batch.push(row.key, row.given, line, row.values);
         for statement in ready {
             self.send(statement).await?;
         }

@@ -166,7 +166,7 @@ impl From<Option<&str>> for Value {
 }
 
 /// Rows ready to send: one statement's worth or fewer, all with the same `given` mask.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Ready {
     pub(super) sql: String,
     /// Whether the statement text recurs (a full batch) and is worth preparing once.
@@ -176,14 +176,19 @@ pub(super) struct Ready {
     pub(super) last_line: i64,
 }
 
-/// Rows waiting for one `given` mask.
-#[derive(Debug, Default)]
+/// Rows waiting for one `given` mask, their values in row order.
+#[derive(Debug)]
 struct Waiting {
     given: u8,
-    rows: usize,
     values: Vec<Value>,
     first_line: i64,
     last_line: i64,
+}
+
+impl Waiting {
+    fn rows(&self, params: usize) -> usize {
+        self.values.len() / params.max(1)
+    }
 }
 
 /// The waiting rows of one table.
@@ -207,23 +212,23 @@ impl Batch {
         }
     }
 
-    /// Whether a row with this key (from [`key_of`]) already waits; if so, everything
-    /// waiting must go first.
-    pub(super) fn holds(&self, key: u64) -> bool {
-        self.keys.contains(&key)
-    }
-
-    /// Adds a row with the key from [`key_of`] (`None` for rows that never conflict);
-    /// returns a full statement's rows when this one completed them.
+    /// Adds a row with the key from [`key_of`] (`None` for rows that never conflict), and
+    /// returns the statements to send now, in order: everything that waited, if a row with
+    /// the same key was among it (the later line must win, and PostgreSQL refuses one
+    /// statement that updates a row twice); and the row's group once it fills a statement.
     pub(super) fn push(
         &mut self,
         key: Option<u64>,
         given: u8,
         line: i64,
         values: Vec<Value>,
-    ) -> Option<Ready> {
+    ) -> Vec<Ready> {
         debug_assert_eq!(values.len(), self.shape.params);
+        let mut ready = Vec::new();
         if let Some(key) = key {
+            if self.keys.contains(&key) {
+                ready = self.drain();
+            }
             self.keys.insert(key);
         }
         let index = match self.waiting.iter().position(|group| group.given == given) {
@@ -231,24 +236,24 @@ impl Batch {
             None => {
                 self.waiting.push(Waiting {
                     given,
+                    values: Vec::new(),
                     first_line: line,
-                    ..Waiting::default()
+                    last_line: line,
                 });
                 self.waiting.len() - 1
             }
         };
         let group = &mut self.waiting[index];
-        group.rows += 1;
         group.values.extend(values);
         group.last_line = line;
-        if group.rows < self.full {
-            return None;
+        if group.rows(self.shape.params) == self.full {
+            let group = self.waiting.swap_remove(index);
+            if self.waiting.is_empty() {
+                self.keys.clear();
+            }
+            ready.push(self.ready(group));
         }
-        let group = self.waiting.swap_remove(index);
-        if self.waiting.is_empty() {
-            self.keys.clear();
-        }
-        Some(self.ready(group))
+        ready
     }
 
     /// Everything that waits, as statements.
@@ -259,9 +264,10 @@ impl Batch {
     }
 
     fn ready(&self, group: Waiting) -> Ready {
+        let rows = group.rows(self.shape.params);
         Ready {
-            sql: self.shape.sql(group.rows, group.given),
-            persistent: group.rows == self.full,
+            sql: self.shape.sql(rows, group.given),
+            persistent: rows == self.full,
             values: group.values,
             first_line: group.first_line,
             last_line: group.last_line,
@@ -269,7 +275,7 @@ impl Batch {
     }
 }
 
-/// A row's conflict key, hashed: what [`Batch::push`] and [`Batch::holds`] take.
+/// A row's conflict key, hashed, as [`Batch::push`] takes it.
 pub(super) fn key_of(key: &impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     key.hash(&mut hasher);

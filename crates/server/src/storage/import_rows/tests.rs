@@ -43,16 +43,31 @@ fn rows_group_by_mask_and_a_full_group_comes_out() {
     let mut batch = Batch::new(&SMALL, StatementSize::Postgres);
     assert_eq!(batch.full, 2);
     let row = || vec![Value::Int(Some(1)); 4_000];
-    assert!(batch.push(Some(key_of(&1)), 0, 10, row()).is_none());
-    assert!(batch.push(Some(key_of(&2)), 1, 11, row()).is_none());
-    assert!(batch.holds(key_of(&1)));
-    assert!(!batch.holds(key_of(&3)));
-    let full = batch.push(Some(key_of(&3)), 0, 12, row()).expect("full");
-    assert_eq!((full.first_line, full.last_line), (10, 12));
-    assert!(full.persistent);
+    assert!(batch.push(Some(key_of(&1)), 0, 10, row()).is_empty());
+    assert!(batch.push(Some(key_of(&2)), 1, 11, row()).is_empty());
+    let full = batch.push(Some(key_of(&3)), 0, 12, row());
+    assert_eq!(full.len(), 1);
+    assert_eq!((full[0].first_line, full[0].last_line), (10, 12));
+    assert!(full[0].persistent);
     let rest = batch.drain();
     assert_eq!(rest.len(), 1);
     assert_eq!((rest[0].first_line, rest[0].last_line), (11, 11));
     assert!(!rest[0].persistent);
-    assert!(!batch.holds(key_of(&2)));
+    assert!(batch.drain().is_empty());
+}
+
+#[test]
+fn a_key_that_already_waits_sends_everything_waiting_first() {
+    let mut batch = Batch::new(&SHAPE, StatementSize::Postgres);
+    let row = || vec![Value::Int(Some(1)); 3];
+    assert!(batch.push(Some(key_of(&1)), 0, 10, row()).is_empty());
+    assert!(batch.push(Some(key_of(&2)), 0b01, 11, row()).is_empty());
+    assert!(batch.push(None, 0, 12, row()).is_empty());
+    // Key 1 again: both groups go out before it, and it waits alone.
+    let sent = batch.push(Some(key_of(&1)), 0, 13, row());
+    let lines: Vec<(i64, i64)> = sent.iter().map(|r| (r.first_line, r.last_line)).collect();
+    assert_eq!(lines, [(10, 12), (11, 11)]);
+    let rest = batch.drain();
+    assert_eq!(rest.len(), 1);
+    assert_eq!((rest[0].first_line, rest[0].last_line), (13, 13));
 }
