@@ -197,6 +197,9 @@ pub struct ImportWriter {
     size: StatementSize,
     /// Waiting rows of each table written so far.
     batches: BTreeMap<Table, Batch>,
+    /// Whether a statement failed. PostgreSQL then refuses everything else in the
+    /// transaction, so nothing more is sent: it would only add errors about the first.
+    failed: bool,
 }
 
 impl ImportWriter {
@@ -217,6 +220,7 @@ impl ImportWriter {
             now,
             size,
             batches: BTreeMap::new(),
+            failed: false,
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
@@ -249,6 +253,9 @@ impl ImportWriter {
     }
 
     async fn send(&mut self, ready: Ready) -> Result<(), WriteError> {
+        if self.failed {
+            return Ok(());
+        }
         let Ready {
             sql: statement,
             persistent,
@@ -267,6 +274,7 @@ impl ImportWriter {
             }
             query.execute(conn).await.map(|_| ())
         });
+        self.failed = result.is_err();
         result.map_err(|source| WriteError::Rows {
             first: first_line,
             last: last_line,

@@ -205,4 +205,30 @@ async fn a_row_the_database_refuses_is_reported_on_its_lines_and_nothing_is_stor
     let broken = text.find(".jsonl:5: not valid JSON").expect(&text);
     assert!(refused < broken, "{text}");
     assert_eq!(export(&app), before);
+
+    // Found when a full statement goes out mid-file (more tokens than one statement holds
+    // on either engine); the bad line after it is the only other error.
+    let mut lines = lines[..3].to_vec();
+    lines.extend((0..1_100).map(|n| {
+        json!({"type":"token","user_id":1,"access_token":format!("bulk-{n}"),"scopes":["crm"]})
+            .to_string()
+    }));
+    lines.push("{not json".to_owned());
+    let output = import(&app, &dir, &lines);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    let reported: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains(".jsonl:"))
+        .collect();
+    assert_eq!(reported.len(), 2, "{text}");
+    assert!(
+        reported[0].contains(".jsonl:2: could not be stored:"),
+        "{text}"
+    );
+    assert!(
+        reported[1].contains(".jsonl:1104: not valid JSON"),
+        "{text}"
+    );
+    assert_eq!(export(&app), before);
 }
