@@ -7,7 +7,9 @@
 //! parameters; this file only collects them, and its unit test checks that none is missed.
 
 use super::import_rows::RowsSql;
-use super::{access, admin, auth, chats, crm, export, import_sql, oauth, sessions};
+use super::{
+    access, admin, auth, chat_index, chats, crm, export, ids, import_sql, oauth, sessions,
+};
 
 /// `("module::NAME", module::NAME)` for each constant.
 macro_rules! named {
@@ -28,7 +30,14 @@ const STATEMENTS: &[(&str, &str)] = named![
     auth::USER_BY_ID,
     auth::LIVE_WEBHOOKS_OF_USER,
     auth::TOKEN_BY_ACCESS_HASH,
-    chats::CHATS_OF_CRM_RECORD,
+    chat_index::DELETE_FOR_CHAT,
+    chat_index::INSERT_FOR_CHAT,
+    chat_index::CHAT_OF_SESSION,
+    chat_index::DELETE_FOR_RECORD,
+    chat_index::CLEAR_ALL,
+    chat_index::FILL_ALL,
+    chats::CHATS_OF_CRM_RECORD_ANY,
+    chats::CHATS_OF_CRM_RECORD_ACTIVE,
     chats::ACTIVE_CONNECTORS,
     export::DEPARTMENTS,
     export::USERS,
@@ -54,14 +63,12 @@ const STATEMENTS: &[(&str, &str)] = named![
     oauth::INSERT_PAIR,
     oauth::SPEND_REFRESH,
     oauth::EXPIRE_TOKEN,
-    crm::INSERT_NEXT_ID,
+    crm::INSERT_CRM_RECORD,
     crm::FIND_RECORD,
     crm::CRM_RECORD_BY_ID,
     crm::UPDATE_CRM_RECORD,
     crm::DELETE_CRM_RECORD,
-    crm::REMEMBER_DELETED_ID,
     crm::DELETE_BINDINGS_OF_RECORD,
-    crm::SESSION_EXISTS,
     crm::INSERT_BINDING,
     crm::DELETE_BINDING,
     crm::BINDINGS_OF_SESSION,
@@ -70,8 +77,8 @@ const STATEMENTS: &[(&str, &str)] = named![
     sessions::CHAT_BY_ID,
     sessions::CHAT_BY_USER_CODE,
     sessions::LINE_AND_CONNECTOR_ACTIVE,
-    sessions::INSERT_NEXT_CHAT,
-    sessions::INSERT_NEXT_SESSION,
+    sessions::INSERT_CHAT,
+    sessions::INSERT_SESSION,
     sessions::COPY_BINDINGS,
     sessions::LATEST_CHAT_OF_RECORD,
     sessions::CHAT_ACTIVELY_IN_RECORD,
@@ -79,7 +86,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     sessions::ADD_MEMBER,
     sessions::REMOVE_MEMBER,
     sessions::MEMBERS_OF_CHAT,
-    sessions::INSERT_NEXT_MESSAGE,
+    sessions::INSERT_MESSAGE,
     sessions::TOUCH_SESSION,
     sessions::TRANSITION_ANSWER,
     sessions::TRANSITION_FINISH_OWN,
@@ -91,7 +98,16 @@ const STATEMENTS: &[(&str, &str)] = named![
 ];
 
 /// Statements only PostgreSQL runs (their SQLite counterparts are in the list above).
-const POSTGRES_ONLY: &[(&str, &str)] = named![crm::FIND_RECORD_FOR_UPDATE];
+const POSTGRES_ONLY: &[(&str, &str)] = named![
+    crm::FIND_RECORD_FOR_UPDATE,
+    ids::NEXT_CRM_ID_PG,
+    ids::RAISE_AFTER_IMPORT_PG,
+    import_sql::RAISE_SESSIONS_PG,
+];
+
+/// Statements only SQLite runs (their PostgreSQL counterparts are in [`POSTGRES_ONLY`]).
+const SQLITE_ONLY: &[(&str, &str)] =
+    named![ids::NEXT_CRM_ID_SQLITE, ids::RAISE_AFTER_IMPORT_SQLITE];
 
 /// Lists of statements run one after another.
 const LISTS: &[(&str, &[&str])] = &[
@@ -136,6 +152,14 @@ pub const SETUP: &[&str] = import_sql::CREATE_TEMP_TABLES;
 /// The statements only PostgreSQL runs, as `(name, sql)`.
 pub fn postgres_only() -> Vec<(String, &'static str)> {
     POSTGRES_ONLY
+        .iter()
+        .map(|(name, sql)| ((*name).to_owned(), *sql))
+        .collect()
+}
+
+/// The statements only SQLite runs, as `(name, sql)`.
+pub fn sqlite_only() -> Vec<(String, &'static str)> {
+    SQLITE_ONLY
         .iter()
         .map(|(name, sql)| ((*name).to_owned(), *sql))
         .collect()

@@ -2,7 +2,6 @@
 
 use super::{with_pool, Store, StoreError};
 use crate::domain::crm::CrmRef;
-use crate::domain::session::SessionStatus;
 
 /// Which sessions count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,39 +20,41 @@ pub struct CrmChatRow {
     pub connector_title: String,
 }
 
-/// One row per (chat, connector), the chat whose qualifying session changed last first
-/// (ties: the newer session first); chats of disabled connectors are left out (spec §7.1).
-pub(super) const CHATS_OF_CRM_RECORD: &str = "
-    SELECT c.id AS chat_id, c.connector_id, k.title AS connector_title
-    FROM session_crm_bindings b
-    JOIN sessions s ON s.id = b.session_id
-    JOIN chats c ON c.id = s.chat_id
-    JOIN connectors k ON k.id = c.connector_id
-    WHERE b.entity_type = $1 AND b.entity_id = $2
-      AND s.status >= $3 AND s.status < $4
+/// The chats of a record with any session status, the chat whose bound session changed
+/// last first (ties: the newer session first); chats of disabled connectors are left out
+/// (spec §7.1). One range of the `crm_chat_index_any` index, already in answer order.
+pub(super) const CHATS_OF_CRM_RECORD_ANY: &str = "
+    SELECT i.chat_id, i.connector_id, k.title AS connector_title
+    FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
+    WHERE i.entity_type = $1 AND i.entity_id = $2 AND k.active = TRUE
+    ORDER BY i.any_modified_at DESC, i.any_session_id DESC";
+
+/// [`CHATS_OF_CRM_RECORD_ANY`] over active sessions only (`crm_chat_index_active`).
+pub(super) const CHATS_OF_CRM_RECORD_ACTIVE: &str = "
+    SELECT i.chat_id, i.connector_id, k.title AS connector_title
+    FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
+    WHERE i.entity_type = $1 AND i.entity_id = $2 AND i.active_modified_at IS NOT NULL
       AND k.active = TRUE
-    GROUP BY c.id, c.connector_id, k.title
-    ORDER BY MAX(s.modified_at) DESC, MAX(s.id) DESC";
+    ORDER BY i.active_modified_at DESC, i.active_session_id DESC";
 
 pub(super) const ACTIVE_CONNECTORS: &str =
     "SELECT id, title FROM connectors WHERE active = TRUE ORDER BY id";
 
 impl Store {
-    /// The chats bound to `record` through their sessions.
+    /// The chats bound to `record` through their sessions, read from the chat index
+    /// ([`super::chat_index`]).
     pub async fn chats_of_crm_record(
         &self,
         record: CrmRef,
         filter: SessionFilter,
     ) -> Result<Vec<CrmChatRow>, StoreError> {
-        let (from, until) = match filter {
-            SessionFilter::ActiveOnly => (SessionStatus::ACTIVE_FROM, SessionStatus::ACTIVE_UNTIL),
-            SessionFilter::All => (i64::MIN, i64::MAX),
+        let sql = match filter {
+            SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE,
+            SessionFilter::All => CHATS_OF_CRM_RECORD_ANY,
         };
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, CrmChatRow>(CHATS_OF_CRM_RECORD)
+        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, CrmChatRow>(sql)
             .bind(record.entity_type.as_str())
             .bind(record.id.get())
-            .bind(from)
-            .bind(until)
             .fetch_all(pool)
             .await)?;
         Ok(rows)

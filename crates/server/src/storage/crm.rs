@@ -1,6 +1,8 @@
 //! CRM records (leads, deals, contacts, companies) and the bindings of sessions to them.
 
-use super::{with_next_id, with_pool, Backend, Store, StoreError};
+use super::chat_index::{refresh_chat_index, CHAT_OF_SESSION, DELETE_FOR_RECORD};
+use super::ids::{NEXT_CRM_ID_PG, NEXT_CRM_ID_SQLITE};
+use super::{with_pool, Backend, Store, StoreError};
 use crate::domain::crm::CrmRef;
 
 /// A CRM record as methods show it.
@@ -29,15 +31,9 @@ pub enum BindOutcome {
     NoRecord,
 }
 
-/// The next id is above every stored id of the type and above the deleted ones
-/// (`crm_deleted_ids`), so an id is never handed out twice.
-pub(super) const INSERT_NEXT_ID: &str = "
-    INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened)
-    SELECT CAST($1 AS TEXT), COALESCE(MAX(tops.top), 0) + 1, CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BOOLEAN)
-    FROM (SELECT MAX(id) AS top FROM crm_records WHERE entity_type = $1
-          UNION ALL
-          SELECT last_id FROM crm_deleted_ids WHERE entity_type = $1) AS tops
-    RETURNING id";
+/// The id comes from [`super::ids`] (`NEXT_CRM_ID_*`), in the same transaction.
+pub(super) const INSERT_CRM_RECORD: &str = "
+    INSERT INTO crm_records (entity_type, id, title, assigned_by_id, opened) VALUES ($1, $2, $3, $4, $5)";
 
 /// The record row a binding needs; PostgreSQL locks it against a racing delete.
 pub(super) const FIND_RECORD: &str =
@@ -57,16 +53,8 @@ pub(super) const UPDATE_CRM_RECORD: &str = "UPDATE crm_records SET title = COALE
 pub(super) const DELETE_CRM_RECORD: &str =
     "DELETE FROM crm_records WHERE entity_type = $1 AND id = $2";
 
-/// Raises the type's deleted-id mark to `$2` if it is lower.
-pub(super) const REMEMBER_DELETED_ID: &str =
-    "INSERT INTO crm_deleted_ids (entity_type, last_id) VALUES ($1, $2)
-     ON CONFLICT (entity_type) DO UPDATE SET last_id = excluded.last_id
-     WHERE excluded.last_id > crm_deleted_ids.last_id";
-
 pub(super) const DELETE_BINDINGS_OF_RECORD: &str =
     "DELETE FROM session_crm_bindings WHERE entity_type = $1 AND entity_id = $2";
-
-pub(super) const SESSION_EXISTS: &str = "SELECT id FROM sessions WHERE id = $1";
 
 pub(super) const INSERT_BINDING: &str =
     "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id) VALUES ($1, $2, $3)
@@ -79,22 +67,39 @@ pub(super) const BINDINGS_OF_SESSION: &str =
              ORDER BY entity_type, entity_id";
 
 impl Store {
-    /// Adds a record with the next free id of its type; returns the id.
+    /// Adds a record with the next id of its type (see [`super::ids`]); returns the id.
     pub async fn add_crm_record(
         &self,
         entity_type: &str,
         fields: &CrmFieldsUpdate,
     ) -> Result<i64, StoreError> {
-        with_next_id(|| async {
-            with_pool!(self.backend(), pool => sqlx::query_as(INSERT_NEXT_ID)
-                .bind(entity_type)
-                .bind(fields.title.clone().unwrap_or_default())
-                .bind(fields.assigned_by_id)
-                .bind(fields.opened.unwrap_or(false))
-                .fetch_one(pool)
-                .await)
-        })
-        .await
+        let next_id = match self.backend() {
+            Backend::Sqlite(_) => NEXT_CRM_ID_SQLITE,
+            Backend::Postgres(_) => NEXT_CRM_ID_PG,
+        };
+        macro_rules! add_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                let (id,): (i64,) = sqlx::query_as(next_id)
+                    .bind(entity_type)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(INSERT_CRM_RECORD)
+                    .bind(entity_type)
+                    .bind(id)
+                    .bind(fields.title.as_deref().unwrap_or_default())
+                    .bind(fields.assigned_by_id)
+                    .bind(fields.opened.unwrap_or(false))
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(id)
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => add_on!(pool),
+            Backend::Postgres(pool) => add_on!(pool),
+        }
     }
 
     /// One record.
@@ -141,18 +146,13 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                if deleted > 0 {
-                    sqlx::query(REMEMBER_DELETED_ID)
+                for sql in [DELETE_BINDINGS_OF_RECORD, DELETE_FOR_RECORD] {
+                    sqlx::query(sql)
                         .bind(record.entity_type.as_str())
                         .bind(record.id.get())
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query(DELETE_BINDINGS_OF_RECORD)
-                    .bind(record.entity_type.as_str())
-                    .bind(record.id.get())
-                    .execute(&mut *tx)
-                    .await?;
                 tx.commit().await?;
                 Ok(deleted > 0)
             }};
@@ -178,13 +178,13 @@ impl Store {
         macro_rules! bind_on {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let session: Option<(i64,)> = sqlx::query_as(SESSION_EXISTS)
+                let chat: Option<(i64,)> = sqlx::query_as(CHAT_OF_SESSION)
                     .bind(session_id)
                     .fetch_optional(&mut *tx)
                     .await?;
-                if session.is_none() {
+                let Some((chat,)) = chat else {
                     return Ok(BindOutcome::NoSession);
-                }
+                };
                 let found: Option<(i64,)> = sqlx::query_as(find_record)
                     .bind(record.entity_type.as_str())
                     .bind(record.id.get())
@@ -200,6 +200,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                if inserted > 0 {
+                    refresh_chat_index!(tx, chat);
+                }
                 tx.commit().await?;
                 Ok(if inserted > 0 {
                     BindOutcome::Bound
@@ -220,16 +223,32 @@ impl Store {
         session_id: i64,
         record: CrmRef,
     ) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(
-            DELETE_BINDING,
-        )
-        .bind(session_id)
-        .bind(record.entity_type.as_str())
-        .bind(record.id.get())
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(done > 0)
+        macro_rules! unbind_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                let removed = sqlx::query(DELETE_BINDING)
+                    .bind(session_id)
+                    .bind(record.entity_type.as_str())
+                    .bind(record.id.get())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    > 0;
+                if removed {
+                    let (chat,): (i64,) = sqlx::query_as(CHAT_OF_SESSION)
+                        .bind(session_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    refresh_chat_index!(tx, chat);
+                }
+                tx.commit().await?;
+                Ok(removed)
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => unbind_on!(pool),
+            Backend::Postgres(pool) => unbind_on!(pool),
+        }
     }
 
     /// The records a session is bound to, as (type, id), ordered.

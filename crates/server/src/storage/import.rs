@@ -10,7 +10,8 @@
 
 use super::import_rows::{key_of, Batch, Ready, StatementSize, Value};
 use super::import_sql::{self as sql, Table};
-use super::{Backend, Store, StoreError};
+use super::{chat_index, ids, Backend, Store, StoreError};
+use crate::domain::session::SessionStatus;
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::collections::BTreeMap;
 use std::hash::Hash;
@@ -579,11 +580,32 @@ impl ImportWriter {
         if !problems.is_empty() {
             return Ok(problems);
         }
+        if matches!(self.tx, ImportTx::Postgres(_)) {
+            exec!(self, sql::RAISE_SESSIONS_PG)?;
+        }
         exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
         exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
         exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
         exec!(self, sql::INSERT_STAGED_BINDINGS)?;
+        self.derive().await?;
         Ok(problems)
+    }
+
+    /// What follows from the imported rows: the id counters above the ids the file gave,
+    /// and the chat index rebuilt (see [`super::chat_index`]).
+    async fn derive(&mut self) -> Result<(), WriteError> {
+        match &self.tx {
+            ImportTx::Sqlite(_) => exec!(self, ids::RAISE_AFTER_IMPORT_SQLITE)?,
+            ImportTx::Postgres(_) => exec!(self, ids::RAISE_AFTER_IMPORT_PG)?,
+        }
+        exec!(self, chat_index::CLEAR_ALL)?;
+        exec!(
+            self,
+            chat_index::FILL_ALL,
+            SessionStatus::ACTIVE_FROM,
+            SessionStatus::ACTIVE_UNTIL
+        )?;
+        Ok(())
     }
 
     /// Makes everything permanent.

@@ -93,13 +93,19 @@ pub(super) const REFERENCE_CHECKS: &[&str] = &[
 /// How many reference problems are reported at most.
 pub(super) const MAX_REPORTED: i64 = 50;
 
-/// Sessions created by the chat shorthand get ids after the largest existing one.
+/// Sessions created by the chat shorthand take the engine's next ids (see `super::ids`), in
+/// the order of their chats. Explicit session lines were written before this runs, so on
+/// PostgreSQL the sequence is first lifted above them (`RAISE_SESSIONS_PG`).
 pub(super) const CREATE_SHORTHAND_SESSIONS: &str = "
-    INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id)
-    SELECT (SELECT COALESCE(MAX(id), 0) FROM sessions) + ROW_NUMBER() OVER (ORDER BY h.chat_id),
-           h.chat_id, h.status, NULL, $1, $1, h.chat_id
+    INSERT INTO sessions (chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id)
+    SELECT h.chat_id, h.status, NULL, $1, $1, h.chat_id
     FROM import_shorthand h
-    WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.shorthand_chat_id = h.chat_id)";
+    WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.shorthand_chat_id = h.chat_id)
+    ORDER BY h.chat_id";
+
+/// See [`CREATE_SHORTHAND_SESSIONS`].
+pub(super) const RAISE_SESSIONS_PG: &str =
+    "SELECT openlines_raise_sequence('sessions_id_seq', (SELECT COALESCE(MAX(id), 0) FROM sessions))";
 
 /// A shorthand whose status changed moves its session and marks it modified now.
 pub(super) const UPDATE_SHORTHAND_SESSIONS: &str = "

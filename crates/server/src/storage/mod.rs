@@ -14,9 +14,11 @@ pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub(crate) mod chat_index;
 pub mod chats;
 pub mod crm;
 pub mod export;
+mod ids;
 pub mod import;
 mod import_rows;
 mod import_sql;
@@ -76,30 +78,6 @@ impl Backend {
         match self {
             Backend::Sqlite(_) => "BEGIN IMMEDIATE",
             Backend::Postgres(_) => "BEGIN",
-        }
-    }
-}
-
-/// Runs an insert that picks the next free id (`COALESCE(MAX(id), 0) + 1`) and retries when a
-/// concurrent insert took the same id first (PostgreSQL; SQLite serializes writers). Ids are
-/// assigned this way rather than by sequences so imported ids never collide with new ones on
-/// either engine.
-pub(crate) async fn with_next_id<F, Fut>(mut insert: F) -> Result<i64, StoreError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(i64,), sqlx::Error>>,
-{
-    const ATTEMPTS: usize = 5;
-    let mut attempt = 1;
-    loop {
-        match insert().await {
-            Ok((id,)) => return Ok(id),
-            Err(sqlx::Error::Database(error))
-                if error.is_unique_violation() && attempt < ATTEMPTS =>
-            {
-                attempt += 1;
-            }
-            Err(error) => return Err(error.into()),
         }
     }
 }

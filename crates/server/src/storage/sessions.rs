@@ -2,7 +2,8 @@
 //! of the operator methods. Every transition is one conditional UPDATE, so two operators
 //! racing for one chat end in exactly one consistent state.
 
-use super::{with_next_id, with_pool, Backend, Store, StoreError};
+use super::chat_index::{refresh_chat_index, CHAT_OF_SESSION};
+use super::{with_pool, Backend, Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::session::SessionStatus;
 
@@ -79,13 +80,15 @@ pub(super) const CHAT_BY_USER_CODE: &str = "SELECT id, connector_id, line_id, ti
 
 pub(super) const LINE_AND_CONNECTOR_ACTIVE: &str = "SELECT CAST(1 AS BIGINT) FROM lines n, connectors k WHERE n.id = $1 AND k.id = $2 AND n.active = TRUE AND k.active = TRUE";
 
-pub(super) const INSERT_NEXT_CHAT: &str = "INSERT INTO chats (id, connector_id, line_id, title, external_chat_id, external_user_id)
-                 SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT)
-                 FROM chats RETURNING id";
+/// The id comes from the engine (see [`super::ids`]).
+pub(super) const INSERT_CHAT: &str =
+    "INSERT INTO chats (connector_id, line_id, title, external_chat_id, external_user_id)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id";
 
-pub(super) const INSERT_NEXT_SESSION: &str = "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at)
-                     SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT)
-                     FROM sessions RETURNING id";
+/// The id comes from the engine (see [`super::ids`]).
+pub(super) const INSERT_SESSION: &str =
+    "INSERT INTO sessions (chat_id, status, operator_id, created_at, modified_at)
+                     VALUES ($1, $2, $3, $4, $4) RETURNING id";
 
 pub(super) const COPY_BINDINGS: &str = "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
                          SELECT CAST($1 AS BIGINT), entity_type, entity_id FROM session_crm_bindings WHERE session_id = $2";
@@ -116,11 +119,13 @@ pub(super) const REMOVE_MEMBER: &str =
 pub(super) const MEMBERS_OF_CHAT: &str =
     "SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY user_id";
 
-pub(super) const INSERT_NEXT_MESSAGE: &str = "INSERT INTO messages (id, chat_id, author_id, text, created_at)
-                 SELECT COALESCE(MAX(id), 0) + 1, CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT)
-                 FROM messages RETURNING id";
+/// The id comes from the engine (see [`super::ids`]).
+pub(super) const INSERT_MESSAGE: &str =
+    "INSERT INTO messages (chat_id, author_id, text, created_at)
+                 VALUES ($1, $2, $3, $4) RETURNING id";
 
-pub(super) const TOUCH_SESSION: &str = "UPDATE sessions SET modified_at = $2 WHERE id = $1";
+pub(super) const TOUCH_SESSION: &str =
+    "UPDATE sessions SET modified_at = $3 WHERE id = $1 AND (CAST($2 AS BIGINT) IS NULL OR TRUE)";
 
 pub(super) const TRANSITION_ANSWER: &str = "UPDATE sessions SET status = 10, operator_id = $2, modified_at = $3
                  WHERE id = $1 AND status < 50 AND (status < 10 OR operator_id IS NULL OR operator_id = $2)";
@@ -190,7 +195,8 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Creates a chat with the next free id; returns it.
+    /// Creates a chat with the engine's next id; returns it. A chat without sessions has no
+    /// CRM bindings, so the chat index needs no row yet.
     pub async fn create_chat(
         &self,
         connector: &str,
@@ -199,19 +205,15 @@ impl Store {
         user: &str,
         title: &str,
     ) -> Result<i64, StoreError> {
-        with_next_id(|| async {
-            with_pool!(self.backend(), pool => sqlx::query_as(
-                INSERT_NEXT_CHAT,
-            )
+        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_CHAT)
             .bind(connector)
             .bind(line)
             .bind(title)
             .bind(chat)
             .bind(user)
             .fetch_one(pool)
-            .await)
-        })
-        .await
+            .await)?;
+        Ok(id)
     }
 
     /// The chat's newest session.
@@ -255,7 +257,7 @@ impl Store {
                 if let Some(open) = previous.as_ref().filter(|session| !session.is_closed()) {
                     return Ok((open.clone(), false));
                 }
-                let (id,): (i64,) = sqlx::query_as(INSERT_NEXT_SESSION)
+                let (id,): (i64,) = sqlx::query_as(INSERT_SESSION)
                     .bind(chat_id)
                     .bind(status)
                     .bind(operator)
@@ -268,6 +270,7 @@ impl Store {
                         .bind(previous.id)
                         .execute(&mut *tx)
                         .await?;
+                    refresh_chat_index!(tx, chat_id);
                 }
                 tx.commit().await?;
                 let session = SessionRow {
@@ -306,14 +309,44 @@ impl Store {
             }
             Transition::TransferToQueue => (TRANSITION_TRANSFER_TO_QUEUE, None),
         };
-        let done = with_pool!(self.backend(), pool => sqlx::query(sql)
-            .bind(id)
-            .bind(operator)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))?;
-        Ok(done > 0)
+        self.update_session_and_index(id, sql, operator, now).await
+    }
+
+    /// Runs `sql` (`$1` session, `$2` operator, `$3` now) on one session and, when it changed
+    /// a row, rewrites the chat index of the session's chat in the same transaction.
+    async fn update_session_and_index(
+        &self,
+        id: i64,
+        sql: &'static str,
+        operator: Option<i64>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        macro_rules! update_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                let changed = sqlx::query(sql)
+                    .bind(id)
+                    .bind(operator)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    > 0;
+                if changed {
+                    let (chat,): (i64,) = sqlx::query_as(CHAT_OF_SESSION)
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    refresh_chat_index!(tx, chat);
+                }
+                tx.commit().await?;
+                Ok(changed)
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => update_on!(pool),
+            Backend::Postgres(pool) => update_on!(pool),
+        }
     }
 
     /// The chat of the most recently changed session bound to `record`, whatever its status
@@ -399,7 +432,7 @@ impl Store {
         Ok(rows.into_iter().map(|(user,)| user).collect())
     }
 
-    /// Stores a message with the next free id; returns it.
+    /// Stores a message with the engine's next id; returns it.
     pub async fn add_message(
         &self,
         chat_id: i64,
@@ -407,30 +440,22 @@ impl Store {
         text: &str,
         now: i64,
     ) -> Result<i64, StoreError> {
-        with_next_id(|| async {
-            with_pool!(self.backend(), pool => sqlx::query_as(
-                INSERT_NEXT_MESSAGE,
-            )
+        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_MESSAGE)
             .bind(chat_id)
             .bind(author_id)
             .bind(text)
             .bind(now)
             .fetch_one(pool)
-            .await)
-        })
-        .await
+            .await)?;
+        Ok(id)
     }
 }
 
 impl Store {
     /// Marks a session modified now.
     pub async fn touch_session(&self, id: i64, now: i64) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(TOUCH_SESSION)
-            .bind(id)
-            .bind(now)
-            .execute(pool)
+        self.update_session_and_index(id, TOUCH_SESSION, None, now)
             .await
-            .map(|_| ()))?;
-        Ok(())
+            .map(|_| ())
     }
 }

@@ -40,7 +40,12 @@ async fn every_catalogued_statement_prepares_on_sqlite_and_postgres() {
     let mut sqlite = SqliteConnection::connect(&format!("sqlite://{}", file.display()))
         .await
         .unwrap();
-    let failures = prepare_catalog!(&mut sqlite);
+    let mut failures = prepare_catalog!(&mut sqlite);
+    for (name, sql) in catalog::sqlite_only() {
+        if let Err(error) = sqlite.prepare(sql).await {
+            failures.push(format!("{name}: {error}"));
+        }
+    }
     assert!(failures.is_empty(), "on SQLite: {failures:#?}");
 
     let Some(schema) = PgSchema::create().await else {
@@ -96,6 +101,11 @@ async fn both_migration_folders_give_the_same_tables_and_columns() {
     .iter()
     .map(|row| row.get(0))
     .collect();
+    // SQLite counts CRM ids in a table where PostgreSQL has sequences (storage/ids.rs).
+    let on_sqlite: BTreeSet<String> = on_sqlite
+        .into_iter()
+        .filter(|column| !column.starts_with("crm_id_counters."))
+        .collect();
     let only_sqlite: Vec<_> = on_sqlite.difference(&on_postgres).collect();
     let only_postgres: Vec<_> = on_postgres.difference(&on_sqlite).collect();
     assert!(

@@ -16,6 +16,7 @@ mod envelope;
 mod export;
 mod family;
 mod faults;
+mod ids;
 mod import;
 mod import_batches;
 mod lifecycle;
