@@ -43,22 +43,21 @@ async fn webhook(
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
     let user_id: i64 = user.parse().map_err(|_| invalid())?;
     let presented = SecretHash::of(code);
-    let webhooks = store.live_webhooks_of(user_id).await?;
+    let webhooks = store.live_webhooks_with_user(user_id).await?;
     // Compare against every webhook of the user, so timing does not tell which one matched.
-    let matched = webhooks.into_iter().fold(None, |found, hook| {
+    let matched = webhooks.into_iter().fold(None, |found, (hook, user)| {
         let stored = SecretHash::from_hex(&hook.code_sha256);
         let hit = stored.is_some_and(|stored| stored.matches(&presented));
         if hit {
-            Some(hook)
+            Some((hook, user))
         } else {
             found
         }
     });
-    let hook = matched.ok_or_else(invalid)?;
+    let (hook, user) = matched.ok_or_else(invalid)?;
     if hook.expires_at.is_some_and(|expires| expires <= now) {
         return Err(invalid());
     }
-    let user = store.user(user_id).await?.ok_or_else(invalid)?;
     if !user.active {
         return Err(ApiError::new(ErrorCode::AuthorizationError));
     }
@@ -75,7 +74,10 @@ async fn webhook(
 async fn oauth(store: &Store, token: &SecretString, now: i64) -> Result<Caller, ApiError> {
     let invalid = || ApiError::new(ErrorCode::InvalidToken);
     let presented = SecretHash::of(token);
-    let row = store.token(presented.as_str()).await?.ok_or_else(invalid)?;
+    let (row, user) = store
+        .token_with_user(presented.as_str())
+        .await?
+        .ok_or_else(invalid)?;
     let stored = SecretHash::from_hex(&row.access_sha256).ok_or_else(invalid)?;
     if !stored.matches(&presented) {
         return Err(invalid());
@@ -83,7 +85,7 @@ async fn oauth(store: &Store, token: &SecretString, now: i64) -> Result<Caller, 
     if row.expires_at <= now {
         return Err(ApiError::new(ErrorCode::ExpiredToken));
     }
-    let user = store.user(row.user_id).await?.ok_or_else(invalid)?;
+    let user = user.ok_or_else(invalid)?;
     if !user.active {
         return Err(ApiError::new(ErrorCode::AuthorizationError));
     }

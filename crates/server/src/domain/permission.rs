@@ -73,7 +73,8 @@ pub struct Reader {
     pub is_admin: bool,
     /// The user's own department.
     pub department_id: Option<i64>,
-    /// The user's department and every department below it.
+    /// The user's department and every department below it, or as much of it as the
+    /// check needs (the storage may load only the record owner's department, when in it).
     pub department_subtree: Vec<i64>,
 }
 

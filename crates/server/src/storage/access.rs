@@ -19,7 +19,71 @@ pub(super) const CRM_RECORD_ACCESS: &str = "SELECT r.assigned_by_id, u.departmen
      FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
      WHERE r.entity_type = $1 AND r.id = $2";
 
+/// Everything a non-admin's read check needs, in one round trip: the record's owner, owner's
+/// department and `opened`, the reader's read level on the type (`$3` user, NULL when none is
+/// granted), and whether the owner's department lies in the reader's department subtree
+/// (`$4`, the reader's department). The subtree is walked only for the levels that look at it,
+/// and no row comes back when the record does not exist.
+pub(super) const CRM_READ_VIEW: &str = "WITH RECURSIVE subtree (id) AS (
+         SELECT CAST($4 AS BIGINT) WHERE CAST($4 AS BIGINT) IS NOT NULL
+         UNION
+         SELECT d.id FROM departments d JOIN subtree s ON d.parent_id = s.id
+     ),
+     granted (read_level) AS (
+         SELECT read_level FROM crm_permissions WHERE user_id = $3 AND entity_type = $1
+     )
+     SELECT r.assigned_by_id, u.department_id, r.opened, (SELECT read_level FROM granted),
+            CASE WHEN u.department_id IS NOT NULL
+                      AND (SELECT read_level FROM granted) IN ('subdepartments', 'open')
+                 THEN EXISTS (SELECT 1 FROM subtree t WHERE t.id = u.department_id)
+                 ELSE FALSE END
+     FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
+     WHERE r.entity_type = $1 AND r.id = $2";
+
+/// A row of [`CRM_READ_VIEW`].
+type ReadViewRow = (Option<i64>, Option<i64>, bool, Option<String>, bool);
+
 impl Store {
+    /// What `user`'s read check on `record` needs (see [`CRM_READ_VIEW`]); `None` when the
+    /// record does not exist. The [`Reader`]'s subtree holds only what the check looks at:
+    /// the owner's department when it lies in the reader's subtree.
+    pub async fn crm_read_view(
+        &self,
+        record: CrmRef,
+        user: &UserRow,
+    ) -> Result<Option<(CrmRecordAccess, ReadLevel, Reader)>, StoreError> {
+        let row: Option<ReadViewRow> = with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .bind(user.id)
+            .bind(user.department_id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(
+            |(assigned_by_id, assigned_department_id, opened, level, in_subtree)| {
+                let level = match level {
+                    None => ReadLevel::All,
+                    Some(text) => text.parse().unwrap_or(ReadLevel::None),
+                };
+                let reader = Reader {
+                    user_id: user.id,
+                    is_admin: user.is_admin,
+                    department_id: user.department_id,
+                    department_subtree: assigned_department_id
+                        .filter(|_| in_subtree)
+                        .into_iter()
+                        .collect(),
+                };
+                let access = CrmRecordAccess {
+                    assigned_by_id,
+                    assigned_department_id,
+                    opened,
+                };
+                (access, level, reader)
+            },
+        ))
+    }
+
     /// The permission view of `user`: their department and every department below it.
     pub async fn reader(&self, user: &UserRow) -> Result<Reader, StoreError> {
         let department_subtree = match user.department_id {

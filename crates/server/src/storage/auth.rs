@@ -37,12 +37,49 @@ pub struct TokenRow {
 
 pub(super) const USER_BY_ID: &str =
     "SELECT id, name, last_name, is_admin, active, department_id FROM users WHERE id = $1";
-pub(super) const LIVE_WEBHOOKS_OF_USER: &str =
-    "SELECT id, user_id, code_sha256, scopes, expires_at, revoked, created_at
-     FROM webhooks WHERE user_id = $1 AND revoked = FALSE ORDER BY id";
-pub(super) const TOKEN_BY_ACCESS_HASH: &str =
-    "SELECT access_sha256, user_id, scopes, expires_at, client_id
-     FROM oauth_tokens WHERE access_sha256 = $1";
+/// The user's live webhooks, each with the user (one round trip for the whole webhook check).
+pub(super) const LIVE_WEBHOOKS_WITH_USER: &str =
+    "SELECT w.id, w.user_id, w.code_sha256, w.scopes, w.expires_at, w.revoked, w.created_at,
+            u.name, u.last_name, u.is_admin, u.active, u.department_id
+     FROM webhooks w JOIN users u ON u.id = w.user_id
+     WHERE w.user_id = $1 AND w.revoked = FALSE ORDER BY w.id";
+/// The token with its user, if the user exists (one round trip for the whole token check).
+pub(super) const TOKEN_WITH_USER: &str =
+    "SELECT t.access_sha256, t.user_id, t.scopes, t.expires_at, t.client_id,
+            u.id, u.name, u.last_name, u.is_admin, u.active, u.department_id
+     FROM oauth_tokens t LEFT JOIN users u ON u.id = t.user_id
+     WHERE t.access_sha256 = $1";
+
+/// A row of [`LIVE_WEBHOOKS_WITH_USER`].
+type WebhookUserRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    bool,
+    i64,
+    String,
+    String,
+    bool,
+    bool,
+    Option<i64>,
+);
+
+/// A row of [`TOKEN_WITH_USER`].
+type TokenUserRow = (
+    String,
+    i64,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<bool>,
+    Option<bool>,
+    Option<i64>,
+);
 
 impl Store {
     /// The user with this id.
@@ -54,22 +91,102 @@ impl Store {
         Ok(row)
     }
 
-    /// The webhooks of one user that are not revoked; the caller compares code hashes in
-    /// constant time.
-    pub async fn live_webhooks_of(&self, user_id: i64) -> Result<Vec<WebhookRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, WebhookRow>(LIVE_WEBHOOKS_OF_USER)
-        .bind(user_id)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows)
+    /// The webhooks of one user that are not revoked, each with the user; the caller
+    /// compares code hashes in constant time. Empty when the user does not exist.
+    pub async fn live_webhooks_with_user(
+        &self,
+        user_id: i64,
+    ) -> Result<Vec<(WebhookRow, UserRow)>, StoreError> {
+        let rows: Vec<WebhookUserRow> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    user_id,
+                    code_sha256,
+                    scopes,
+                    expires_at,
+                    revoked,
+                    created_at,
+                    name,
+                    last_name,
+                    is_admin,
+                    active,
+                    department_id,
+                )| {
+                    let hook = WebhookRow {
+                        id,
+                        user_id,
+                        code_sha256,
+                        scopes,
+                        expires_at,
+                        revoked,
+                        created_at,
+                    };
+                    let user = UserRow {
+                        id: user_id,
+                        name,
+                        last_name,
+                        is_admin,
+                        active,
+                        department_id,
+                    };
+                    (hook, user)
+                },
+            )
+            .collect())
     }
 
-    /// The token whose access-token hash is `access_sha256`.
-    pub async fn token(&self, access_sha256: &str) -> Result<Option<TokenRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, TokenRow>(TOKEN_BY_ACCESS_HASH)
-        .bind(access_sha256)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row)
+    /// The token whose access-token hash is `access_sha256`, with its user (`None` when the
+    /// user does not exist).
+    pub async fn token_with_user(
+        &self,
+        access_sha256: &str,
+    ) -> Result<Option<(TokenRow, Option<UserRow>)>, StoreError> {
+        let row: Option<TokenUserRow> = with_pool!(self.backend(), pool => sqlx::query_as(TOKEN_WITH_USER)
+            .bind(access_sha256)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(row.map(
+            |(
+                access_sha256,
+                user_id,
+                scopes,
+                expires_at,
+                client_id,
+                id,
+                name,
+                last_name,
+                is_admin,
+                active,
+                department_id,
+            )| {
+                let token = TokenRow {
+                    access_sha256,
+                    user_id,
+                    scopes,
+                    expires_at,
+                    client_id,
+                };
+                let user = match (id, name, last_name, is_admin, active) {
+                    (Some(id), Some(name), Some(last_name), Some(is_admin), Some(active)) => {
+                        Some(UserRow {
+                            id,
+                            name,
+                            last_name,
+                            is_admin,
+                            active,
+                            department_id,
+                        })
+                    }
+                    _ => None,
+                };
+                (token, user)
+            },
+        ))
     }
 }

@@ -125,6 +125,10 @@ impl Store {
             let connect = PgConnectOptions::from_str(url)?
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             let pool = PgPoolOptions::new()
+                // sqlx pings a connection on every checkout by default: one more round trip per
+                // statement. A connection that died is found by the statement itself instead,
+                // and sqlx then drops it from the pool.
+                .test_before_acquire(false)
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
@@ -195,6 +199,8 @@ async fn open_sqlite(url: &str, options: &StoreOptions) -> Result<SqlitePool, St
         // export of 2.4 M records from 11.5 s to 10.9 s (BENCHMARKS.md, section 1).
         .row_buffer_size(SQLITE_ROW_CHANNEL);
     let pool = SqlitePoolOptions::new()
+        // No ping on checkout (see the PostgreSQL pool): an embedded file does not go away.
+        .test_before_acquire(false)
         .max_connections(options.max_connections)
         .acquire_timeout(options.acquire_timeout)
         .connect_with(connect)

@@ -22,6 +22,7 @@ mod import_batches;
 mod lifecycle;
 mod limits;
 mod oauth;
+mod read_levels;
 mod routing;
 mod scopes;
 mod tls;
