@@ -17,10 +17,9 @@ pub use methods::{
 use crate::Error;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
-/// The kind of CRM record a chat can belong to; on the wire `lead`, `deal`, `company`,
-/// `contact`.
+/// The kind of CRM record a chat can belong to; on the wire `lead`, `deal`, `contact`,
+/// `company`. One definition, in `openlines-wire`, shared with the server.
 ///
 /// ```
 /// use openlines_client::CrmEntityType;
@@ -29,75 +28,11 @@ use std::str::FromStr;
 /// assert!("invoice".parse::<CrmEntityType>().is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmEntityType {
-    /// `lead`
-    Lead,
-    /// `deal`
-    Deal,
-    /// `company`
-    Company,
-    /// `contact`
-    Contact,
-}
+pub use openlines_wire::crm::CrmEntityType;
 
-impl CrmEntityType {
-    /// All four, in wire order.
-    pub const ALL: [CrmEntityType; 4] = [
-        CrmEntityType::Lead,
-        CrmEntityType::Deal,
-        CrmEntityType::Company,
-        CrmEntityType::Contact,
-    ];
-
-    /// The wire spelling, lower case.
-    ///
-    /// ```
-    /// # use openlines_client::CrmEntityType;
-    /// assert_eq!(CrmEntityType::Contact.as_str(), "contact");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CrmEntityType::Lead => "lead",
-            CrmEntityType::Deal => "deal",
-            CrmEntityType::Company => "company",
-            CrmEntityType::Contact => "contact",
-        }
-    }
-}
-
-impl fmt::Display for CrmEntityType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CrmEntityType {
-    type Err = Error;
-
-    /// Reads `lead`, `deal`, `company` or `contact` in any letter case (as the portal does).
-    fn from_str(text: &str) -> Result<Self, Error> {
-        CrmEntityType::ALL
-            .into_iter()
-            .find(|kind| kind.as_str().eq_ignore_ascii_case(text.trim()))
-            .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "unknown CRM entity type {text:?}; expected lead, deal, company or contact"
-                ))
-            })
-    }
-}
-
-impl Serialize for CrmEntityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CrmEntityType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+impl From<openlines_wire::crm::UnknownEntityType> for Error {
+    fn from(unknown: openlines_wire::crm::UnknownEntityType) -> Self {
+        Error::InvalidInput(unknown.to_string())
     }
 }
 

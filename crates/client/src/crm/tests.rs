@@ -8,9 +8,11 @@ fn entity_types_round_trip_through_their_wire_spelling() {
         assert_eq!(serde_json::from_value::<CrmEntityType>(json).unwrap(), kind);
     }
     assert_eq!(
-        " Company ".parse::<CrmEntityType>().unwrap(),
+        "Company".parse::<CrmEntityType>().unwrap(),
         CrmEntityType::Company
     );
+    // As on a portal, only the letter case is forgiven.
+    assert!(" company".parse::<CrmEntityType>().is_err());
 }
 
 #[test]

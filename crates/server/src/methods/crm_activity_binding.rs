@@ -12,21 +12,6 @@ use openlines_wire::params::Params;
 use openlines_wire::ErrorCode;
 use serde_json::{json, Value};
 
-fn type_number(entity_type: CrmEntityType) -> i64 {
-    match entity_type {
-        CrmEntityType::Lead => 1,
-        CrmEntityType::Deal => 2,
-        CrmEntityType::Contact => 3,
-        CrmEntityType::Company => 4,
-    }
-}
-
-fn type_of_number(number: i64) -> Option<CrmEntityType> {
-    CrmEntityType::ALL
-        .into_iter()
-        .find(|kind| type_number(*kind) == number)
-}
-
 fn not_found(what: &'static str) -> ApiError {
     ApiError::with_description(ErrorCode::Other("NOT_FOUND".into()), what)
 }
@@ -42,7 +27,7 @@ fn number(params: &Params, name: &str) -> Result<i64, ApiError> {
 
 async fn target(ctx: &CallContext, params: &Params) -> Result<(i64, CrmRef), ApiError> {
     let activity = number(params, "activityId")?;
-    let kind = type_of_number(number(params, "entityTypeId")?)
+    let kind = CrmEntityType::from_type_id(number(params, "entityTypeId")?)
         .ok_or_else(|| ApiError::argument_type("entityTypeId"))?;
     let id = CrmEntityId::new(number(params, "entityId")?)
         .ok_or_else(|| ApiError::argument_type("entityId"))?;
@@ -96,7 +81,7 @@ pub async fn list(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         .into_iter()
         .filter_map(|(kind, id)| {
             let kind: CrmEntityType = kind.parse().ok()?;
-            Some(json!({"entityTypeId": type_number(kind), "entityId": id}))
+            Some(json!({"entityTypeId": CrmEntityType::type_id(kind), "entityId": id}))
         })
         .collect();
     Ok(MethodOutput::new(Value::Array(bindings)))

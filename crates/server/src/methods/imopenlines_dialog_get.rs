@@ -113,8 +113,16 @@ fn entity_data_1(
     )
 }
 
+/// The order in which a portal lists the types in `ENTITY_DATA_2`.
+const ENTITY_DATA_2_ORDER: [CrmEntityType; 4] = [
+    CrmEntityType::Lead,
+    CrmEntityType::Company,
+    CrmEntityType::Contact,
+    CrmEntityType::Deal,
+];
+
 fn entity_data_2(bindings: &[(String, i64)]) -> String {
-    CrmEntityType::ALL
+    ENTITY_DATA_2_ORDER
         .iter()
         .map(|kind| {
             let id = bindings
