@@ -6,8 +6,6 @@
 
 pub mod app_info;
 pub mod args;
-pub mod batch;
-pub mod batch_refs;
 pub mod crm_activity_binding;
 pub mod crm_chat_common;
 pub mod crm_read;
@@ -23,8 +21,6 @@ pub mod imopenlines_crm_message_add;
 pub mod imopenlines_dialog_get;
 pub mod imopenlines_operator;
 pub mod imopenlines_session;
-pub mod method_get;
-pub mod methods_list;
 pub mod open_line_chat;
 pub mod profile;
 pub mod scope;

@@ -1,7 +1,8 @@
 //! The only way into a method handler, for single calls and `batch` commands alike:
 //! scope check → fault switches → operating-time budget → the handler → the time it took is booked.
 
-use super::registry::{MethodDef, MethodResult};
+use super::output::MethodResult;
+use super::registry::MethodDef;
 use super::{ApiError, AuthKind, CallContext};
 use crate::faults::MethodFault;
 use openlines_wire::params::Params;

@@ -6,8 +6,11 @@
 pub mod context;
 pub mod dispatch;
 pub mod error;
+pub mod output;
 pub mod registry;
+pub mod system;
 
 pub use context::{AuthKind, CallContext, Caller};
 pub use error::ApiError;
-pub use registry::{MethodDef, MethodOutput};
+pub use output::{MethodOutput, MethodResult};
+pub use registry::MethodDef;

@@ -3,36 +3,14 @@
 //! Adding a method is adding a file under `methods/` and a line here. Names are stored in
 //! lower case, as a portal stores them; lookups lower-case the requested name (spec §1.2).
 
-use super::{ApiError, CallContext};
+use super::output::MethodResult;
+use super::{system, CallContext};
 use crate::domain::crm::CrmEntityType;
 use crate::domain::scope::Scope;
 use crate::methods;
 use crate::methods::{crm_activity_binding, crm_records, imopenlines_operator as operator};
 use futures_util::future::BoxFuture;
 use openlines_wire::params::Params;
-use serde_json::Value;
-
-/// What a method returns: its `result`, and for list methods `next`/`total`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MethodOutput {
-    pub result: Value,
-    pub next: Option<u64>,
-    pub total: Option<u64>,
-}
-
-impl MethodOutput {
-    /// A plain result.
-    pub fn new(result: Value) -> Self {
-        MethodOutput {
-            result,
-            next: None,
-            total: None,
-        }
-    }
-}
-
-/// The result of running a method.
-pub type MethodResult = Result<MethodOutput, ApiError>;
 
 /// A method's code: owned context and parameters in, a boxed future out, so the table can
 /// hold plain function pointers.
@@ -68,7 +46,7 @@ macro_rules! method {
 #[rustfmt::skip]
 pub static METHODS: &[MethodDef] = &[
     method!("app.info",                               GLOBAL,      methods::app_info::call),
-    method!("batch",                                  GLOBAL,      methods::batch::call, batchable = false),
+    method!("batch",                                  GLOBAL,      system::batch::call, batchable = false),
     method!("crm.activity.binding.add",               CRM,         crm_activity_binding::add),
     method!("crm.activity.binding.delete",            CRM,         crm_activity_binding::delete),
     method!("crm.activity.binding.list",              CRM,         crm_activity_binding::list),
@@ -105,8 +83,8 @@ pub static METHODS: &[MethodDef] = &[
     method!("imopenlines.operator.transfer",          IMOPENLINES, operator::transfer),
     method!("imopenlines.session.open",               IMOPENLINES, methods::imopenlines_session::open),
     method!("imopenlines.session.start",              IMOPENLINES, methods::imopenlines_session::start),
-    method!("method.get",                             GLOBAL,      methods::method_get::call),
-    method!("methods",                                GLOBAL,      methods::methods_list::call),
+    method!("method.get",                             GLOBAL,      system::method_get::call),
+    method!("methods",                                GLOBAL,      system::methods_list::call),
     method!("profile",                                GLOBAL,      methods::profile::call),
     method!("scope",                                  GLOBAL,      methods::scope::call),
     method!("server.time",                            GLOBAL,      methods::server_time::call),
