@@ -23,5 +23,6 @@ mod limits;
 mod oauth;
 mod routing;
 mod scopes;
+mod test_schemas;
 mod tls;
 mod utility;
