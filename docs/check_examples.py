@@ -115,7 +115,7 @@ def skip_reason(command):
 
 def comment_json(command):
     """The JSON a command's trailing comment starts with, if any."""
-    match = re.search(r"\s#\s+([\[{].*)$", command.splitlines()[0 if "\n" not in command else -1])
+    match = re.search(r"\s#\s+([\[{].*)$", command.splitlines()[-1])
     if not match:
         return None
     try:
