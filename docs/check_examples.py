@@ -307,14 +307,15 @@ def main():
         sys.exit("usage: check_examples.py OPENLINES_BINARY [EXAMPLES_DIR]")
     binary = str(Path(sys.argv[1]).resolve())
     examples_dir = sys.argv[2] if len(sys.argv) > 2 else None
-    bindir = Path(tempfile.mkdtemp())
-    (bindir / "openlines").symlink_to(binary)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("OPENLINES_")}
-    env.update(PATH=f"{bindir}:{env.get('PATH', '')}", NO_COLOR="1", OPENLINES_LOG="info")
-    for name in DOCUMENTS:
-        check_document(name, binary, examples_dir, env)
-    print("docs/FIXTURES.md example, alone:")
-    check_fixture_promise(binary, env)
+    with tempfile.TemporaryDirectory() as bindir:
+        # `openlines` in the examples is the binary just built, whatever else is on the PATH.
+        (Path(bindir) / "openlines").symlink_to(binary)
+        env = {key: value for key, value in os.environ.items() if not key.startswith("OPENLINES_")}
+        env.update(PATH=f"{bindir}:{env.get('PATH', '')}", NO_COLOR="1", OPENLINES_LOG="info")
+        for name in DOCUMENTS:
+            check_document(name, binary, examples_dir, env)
+        print("docs/FIXTURES.md example, alone:")
+        check_fixture_promise(binary, env)
     if failures:
         print(f"\n{len(failures)} example(s) failed", file=sys.stderr)
         sys.exit(1)
