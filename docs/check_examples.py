@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the shell examples of README.md and docs/*.md against a real demo server.
+"""Runs the shell examples of the READMEs and docs/*.md against a real demo server.
 
 Called by docs/check-examples.sh (which builds the binary first) and so by .ci/run. For each
 document it starts `openlines serve --demo` on an ephemeral port over a fresh SQLite file in
@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # docs/DEPLOY.md is left out: its recipes name the hosts and paths of a deployment
 # (db.internal, /var/lib/openlines), which a check cannot stand in for.
-DOCUMENTS = ["README.md", "docs/PROTOCOL.md", "docs/FIXTURES.md"]
+DOCUMENTS = ["README.md", "docs/PROTOCOL.md", "docs/FIXTURES.md", "crates/client/README.md"]
 SKIP_MARK = "<!-- check-examples: skip"
 PLACEHOLDER = re.compile(r"…|<[a-z][a-z _-]*>")
 # An upper-case word as an argument of `openlines` (`webhook revoke ID`) stands for a value.
