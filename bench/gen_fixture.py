@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write a benchmark fixture (JSON Lines, shared/spec/fixtures.md) to standard output.
+"""Write a benchmark fixture (JSON Lines, docs/FIXTURES.md) to standard output.
 
     python3 bench/gen_fixture.py [N] [--seed S] > /tmp/bench.jsonl
 

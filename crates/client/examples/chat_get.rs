@@ -1,7 +1,7 @@
 //! Lists the chats of deal 288 through a webhook, then asks two questions in one batch.
 //!
 //! ```text
-//! OPENLINES_WEBHOOK=http://127.0.0.1:8080/rest/1/<code>/ cargo run -p openlines-client --example chat_get
+//! OPENLINES_WEBHOOK=http://127.0.0.1:8080/rest/1/demo0123456789ab/ cargo run -p openlines-client --example chat_get
 //! ```
 
 use openlines_client::{Batch, ChatId, Client, CrmChatGetLastId, CrmEntityType};
@@ -33,7 +33,8 @@ async fn demo(url: &str) -> openlines_client::Result<()> {
             chat.chat_id, chat.connector_title, chat.connector_id
         );
     }
-    println!("answered in {} s", chats.time.duration);
+    // The portal's timing block, rounded as a portal rounds it; not a latency measurement.
+    println!("server finished at {}", chats.time.date_finish);
 
     let mut batch = Batch::new();
     batch

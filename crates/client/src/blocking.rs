@@ -23,7 +23,7 @@ use std::sync::Arc;
 /// use openlines_client::blocking::Client;
 /// use openlines_client::CrmEntityType;
 ///
-/// let client = Client::webhook("http://127.0.0.1:8080/rest/1/4l777m8lapmdaz1n/")?;
+/// let client = Client::webhook("http://127.0.0.1:8080/rest/1/demo0123456789ab/")?;
 /// let chats = client.crm_chat_get(CrmEntityType::Deal, 288, false)?;
 /// println!("{:?}", chats.result);
 /// # Ok::<(), openlines_client::Error>(())

@@ -4,7 +4,7 @@
 //! # async fn demo() -> openlines_client::Result<()> {
 //! use openlines_client::{Client, CrmEntityType};
 //!
-//! let client = Client::webhook("http://127.0.0.1:8080/rest/1/4l777m8lapmdaz1n/")?;
+//! let client = Client::webhook("http://127.0.0.1:8080/rest/1/demo0123456789ab/")?;
 //! let chats = client.crm_chat_get(CrmEntityType::Deal, 288, false).await?;
 //! for chat in &chats.result {
 //!     println!("chat {} via {}", chat.chat_id, chat.connector_title);
@@ -48,6 +48,8 @@ pub mod retry;
 mod lenient;
 mod log;
 mod oauth;
+#[cfg(test)]
+mod readme_tests;
 
 pub use answer::Answer;
 pub use batch::{Batch, BatchResults};
@@ -64,3 +66,14 @@ pub use openlines_wire::params::Params;
 pub use openlines_wire::{ErrorCode, Time};
 pub use reqwest::Url;
 pub use retry::{is_read_only, RetryPolicy};
+
+/// This crate's README: its Rust examples compile as doc tests, so they keep up with the API
+/// (and `docs/check-examples.sh` runs `examples/chat_get.rs` against a demo server).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ClientReadme;
+
+/// The repository's README: its Rust example compiles as a doc test too.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct RepositoryReadme;

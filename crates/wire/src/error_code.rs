@@ -1,8 +1,8 @@
 //! The one table of Bitrix24 error codes: wire spelling, HTTP status and default description.
 //!
-//! Sources are in `shared/spec/bitrix24-rest.md` §3.2 (system errors) and §7 (method errors).
-//! Where sources disagree on a status we follow `shared/spec/README.md` (e.g. 401 for
-//! `INVALID_CREDENTIALS` and `insufficient_scope`). Codes this table does not know are kept
+//! Each row's source (Bitrix24's docs, module code or SDKs) is in docs/PROTOCOL.md, section 5;
+//! where the sources disagree on a status we follow that page's decisions (section 20), e.g.
+//! 401 for `INVALID_CREDENTIALS` and `insufficient_scope`. Codes this table does not know are kept
 //! verbatim in [`ErrorCode::Other`], so a client can still read any answer.
 
 use std::fmt;

@@ -32,7 +32,7 @@ use std::time::Duration;
 /// ```no_run
 /// # async fn demo() -> openlines_client::Result<()> {
 /// use openlines_client::{Client, CrmEntityType};
-/// let client = Client::webhook("http://127.0.0.1:8080/rest/1/4l777m8lapmdaz1n/")?;
+/// let client = Client::webhook("http://127.0.0.1:8080/rest/1/demo0123456789ab/")?;
 /// let chats = client.crm_chat_get(CrmEntityType::Deal, 288, false).await?;
 /// for chat in &chats.result {
 ///     println!("{} via {}", chat.chat_id, chat.connector_title);
@@ -96,7 +96,7 @@ impl Client {
     ///
     /// ```
     /// # use openlines_client::Client;
-    /// let client = Client::webhook("http://127.0.0.1:8080/rest/1/4l777m8lapmdaz1n/")?;
+    /// let client = Client::webhook("http://127.0.0.1:8080/rest/1/demo0123456789ab/")?;
     /// # let _ = client;
     /// # Ok::<(), openlines_client::Error>(())
     /// ```

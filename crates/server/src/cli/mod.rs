@@ -1,5 +1,8 @@
-//! The `openlines` command: one clap-derived configuration, every flag also an environment
-//! variable. `main` parses and calls [`run`]; each subcommand lives in its own file.
+//! The `openlines` command: one clap-derived configuration. Flags that configure (where the
+//! data is, how the server listens, credentials for `call`) are also environment variables;
+//! flags that describe one action (`--user`, `--scope`, …) are not. docs/CONFIG.md lists
+//! which is which, and `env_table_tests` fails when it drifts from the definitions here.
+//! `main` parses and calls [`run`]; each subcommand lives in its own file.
 
 pub mod app;
 pub mod credentials;
@@ -7,6 +10,9 @@ pub mod export;
 pub mod import;
 pub mod journal;
 pub mod serve;
+
+#[cfg(test)]
+mod env_table_tests;
 
 use crate::storage::{Store, StoreOptions};
 use clap::{Args, Parser, Subcommand};

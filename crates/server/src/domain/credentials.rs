@@ -38,7 +38,7 @@ impl SecretHash {
     }
 }
 
-/// Whether `code` has the form fixtures.md allows for a webhook code: 8–64 of `[A-Za-z0-9_]`.
+/// Whether `code` has the form docs/FIXTURES.md allows for a webhook code: 8–64 of `[A-Za-z0-9_]`.
 pub fn is_valid_webhook_code(code: &str) -> bool {
     (8..=64).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }

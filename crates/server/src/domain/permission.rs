@@ -2,7 +2,7 @@
 //!
 //! Bitrix24 grants each user, per entity type, one of six ordered levels. Each level includes
 //! everything the lower ones allow. Admins read everything; a user with no explicit grant for a
-//! type reads `all`, the portal's default role (fixtures.md).
+//! type reads `all`, the portal's default role (docs/FIXTURES.md).
 
 use super::crm::CrmRecordAccess;
 use std::fmt;

@@ -25,5 +25,6 @@ mod oauth;
 mod read_levels;
 mod routing;
 mod scopes;
+mod test_schemas;
 mod tls;
 mod utility;

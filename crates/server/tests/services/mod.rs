@@ -3,8 +3,11 @@
 //! `OPENLINES_REQUIRE_SERVICES=1` (CI) the test fails; otherwise it prints a `SKIPPED:` line
 //! and returns early.
 //!
-//! Every test gets its own PostgreSQL schema (`t_<random>`, dropped with its [`PgSchema`];
-//! `.ci/run` removes any left by a killed run) and its own Redis key prefix.
+//! Every test gets its own PostgreSQL schema (dropped with its [`PgSchema`]) and its own Redis
+//! key prefix. Schema names are `t_<run>_<random>`, where `<run>` starts with the Unix time the
+//! run began (see [`schema_run`]): a run can then clean up what it made, and what a killed run
+//! left once it is old enough, without touching the schemas of a run still going on the same
+//! server (`.ci/run` does both).
 
 #![allow(dead_code)] // each binary uses its part
 
@@ -67,6 +70,44 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}{:016x}", rand::random::<u64>())
 }
 
+/// The run part of this process's schema names: `OPENLINES_TEST_RUN` when set (`.ci/run` sets
+/// it to `<unix seconds>r<pid>`, so it can drop `t_<run>_%` when it ends), else the Unix time
+/// this process first asked. Either way the name starts with a ten-digit start time, which is
+/// what lets a later run tell a killed run's leftovers (old) from a live run's schemas (young).
+pub fn schema_run() -> String {
+    static RUN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        run_part(std::env::var("OPENLINES_TEST_RUN").ok().as_deref(), now)
+    })
+    .clone()
+}
+
+/// `given` if it is a usable run id (a ten-digit Unix time, then at most 20 lowercase letters
+/// and digits: it goes unquoted into SQL and must survive PostgreSQL's case folding), else
+/// `now`. A malformed `OPENLINES_TEST_RUN` is a set-up mistake, so it panics rather than
+/// silently making names that no cleanup would match.
+pub fn run_part(given: Option<&str>, now: u64) -> String {
+    match given {
+        None | Some("") => format!("{now:010}"),
+        Some(run) => {
+            let well_formed = run.len() <= 30
+                && run.len() >= 10
+                && run.bytes().take(10).all(|b| b.is_ascii_digit())
+                && run
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+            assert!(
+                well_formed,
+                "OPENLINES_TEST_RUN={run:?}: expected a ten-digit Unix time, then up to 20 of [a-z0-9] (e.g. 1796000000r4242)"
+            );
+            run.to_owned()
+        }
+    }
+}
+
 /// A fresh, empty PostgreSQL schema, dropped (with everything in it) when this is dropped.
 #[derive(Debug)]
 pub struct PgSchema {
@@ -75,11 +116,11 @@ pub struct PgSchema {
 }
 
 impl PgSchema {
-    /// Creates `t_<random>` in the test database; `None` (or a panic, see [`absent`]) when
-    /// PostgreSQL does not answer.
+    /// Creates `t_<run>_<random>` in the test database; `None` (or a panic, see [`absent`])
+    /// when PostgreSQL does not answer.
     pub async fn create() -> Option<PgSchema> {
         let base = postgres_url();
-        let name = unique("t_");
+        let name = unique(&format!("t_{}_", schema_run()));
         let created = async {
             let mut admin = connect(&base).await?;
             admin
