@@ -81,6 +81,7 @@ fn every_sql_constant_is_in_the_catalog() {
         .into_iter()
         .map(|(name, _)| name)
         .chain(postgres_only().into_iter().map(|(name, _)| name))
+        .chain(sqlite_only().into_iter().map(|(name, _)| name))
         .map(|name| name.split('[').next().unwrap_or_default().to_owned())
         .chain(["import_sql::CREATE_TEMP_TABLES".to_owned()])
         .collect();
