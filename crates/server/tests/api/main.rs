@@ -3,12 +3,14 @@
 //! file (or PostgreSQL schema, see `helpers`) and talks HTTP to it.
 
 mod helpers;
+mod served;
 #[path = "../services/mod.rs"]
 mod services;
 
 mod auth;
 mod batch;
 mod chat_get;
+mod cli_errors;
 mod concurrency;
 mod crm_records;
 mod engines;
@@ -21,7 +23,9 @@ mod import_batches;
 mod lifecycle;
 mod limits;
 mod oauth;
+mod reset;
 mod routing;
 mod scopes;
+mod start;
 mod tls;
 mod utility;
