@@ -314,6 +314,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         }
     };
     // 4. Announce, then serve.
+    let signals = ShutdownSignals::listen();
     let address = listener.local_addr().unwrap_or(args.listen);
     let generated = args.admin_token.is_none();
     let admin_token = SecretString::from(
@@ -361,7 +362,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         _ => None,
     };
     tokio::spawn(async move {
-        shutdown_signal().await;
+        signals.received().await;
         let _ = stop.send(true);
     });
     let served = crate::serve(listener, state, wait_for(stopped)).await;
@@ -479,29 +480,53 @@ fn print_demo_banner(address: SocketAddr) {
     );
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// SIGTERM and Ctrl-C, listened for from the moment this is made.
+struct ShutdownSignals {
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl ShutdownSignals {
+    /// Registers the handlers now: a signal that arrives after the banner said the server
+    /// runs must stop it gracefully, not kill it with the default action.
+    fn listen() -> ShutdownSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            ShutdownSignals {
+                terminate: signal(SignalKind::terminate()).ok(),
+                interrupt: signal(SignalKind::interrupt()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        ShutdownSignals {}
+    }
+
+    /// Resolves on SIGTERM or Ctrl-C.
+    async fn received(self) {
+        #[cfg(unix)]
+        {
+            async fn next(signal: Option<tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(mut signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                () = next(self.terminate) => {},
+                () = next(self.interrupt) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutdown requested; finishing open requests");
     }
-    tracing::info!("shutdown requested; finishing open requests");
 }
 
 /// The faults of `--fault` (one JSON object each) and of `--faults` / `OPENLINES_FAULTS` (an

@@ -124,11 +124,7 @@ const SNAPSHOT_TEMPLATES: &[(&str, &str, Option<Engine>)] = &[
         snapshot::SQLITE_INSERT_FROM_JSON,
         Some(Engine::Sqlite),
     ),
-    (
-        "snapshot::SQLITE_DELETE_ALL",
-        snapshot::SQLITE_DELETE_ALL,
-        Some(Engine::Sqlite),
-    ),
+    ("snapshot::DELETE_ALL", snapshot::DELETE_ALL, None),
     (
         "snapshot::POSTGRES_ROWS_AS_JSON",
         snapshot::POSTGRES_ROWS_AS_JSON,
@@ -140,8 +136,8 @@ const SNAPSHOT_TEMPLATES: &[(&str, &str, Option<Engine>)] = &[
         Some(Engine::Postgres),
     ),
     (
-        "snapshot::POSTGRES_TRUNCATE",
-        snapshot::POSTGRES_TRUNCATE,
+        "snapshot::POSTGRES_LOCK_FOR_RESTORE",
+        snapshot::POSTGRES_LOCK_FOR_RESTORE,
         Some(Engine::Postgres),
     ),
 ];

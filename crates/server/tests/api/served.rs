@@ -81,6 +81,7 @@ pub struct Served {
     pub banner: Vec<String>,
     stdout: mpsc::Receiver<String>,
     stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Why a server did not start: its exit and what it printed.
@@ -118,7 +119,7 @@ impl Served {
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut err_pipe = child.stderr.take().expect("stderr");
         let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             while let Ok(read) = err_pipe.read(&mut buffer) {
                 if read == 0 {
@@ -159,9 +160,12 @@ impl Served {
                 banner,
                 stdout,
                 stderr,
+                stderr_reader: Some(stderr_reader),
             }),
             None => {
                 let status = child.wait().expect("wait");
+                // Everything it wrote is read once the pipe's reader has seen its end.
+                let _ = stderr_reader.join();
                 // Let the reader threads drain what is left.
                 let rest: Vec<String> = stdout.iter().collect();
                 banner.extend(rest);
@@ -190,7 +194,8 @@ impl Served {
         self.stderr.lock().unwrap().clone()
     }
 
-    /// The shared buffer of what it logs (readable after [`terminate`](Self::terminate)).
+    /// The shared buffer of what it logs (complete once [`terminate`](Self::terminate)
+    /// returned).
     pub fn stderr_handle(&self) -> Arc<Mutex<String>> {
         Arc::clone(&self.stderr)
     }
@@ -211,6 +216,9 @@ impl Served {
         let pid = self.child.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
         let status = self.child.wait().expect("wait");
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
         status.code()
     }
 
