@@ -15,10 +15,12 @@ use tempfile::TempDir;
 /// The admin token every served test passes.
 pub const ADMIN_TOKEN: &str = "test-admin-token";
 
-/// `openlines ARGS`, with no `OPENLINES_*` variable of the calling environment leaking in.
+/// `openlines ARGS`, with no `OPENLINES_*` variable of the calling environment leaking in,
+/// run in the system's temporary directory so that a default `openlines.db` never lands in
+/// the source tree.
 pub fn command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_openlines"));
-    command.args(args);
+    command.args(args).current_dir(std::env::temp_dir());
     for (name, _) in std::env::vars() {
         if name.starts_with("OPENLINES_") {
             command.env_remove(name);
@@ -82,6 +84,7 @@ pub struct Served {
     stdout: mpsc::Receiver<String>,
     stderr: Arc<Mutex<String>>,
     stderr_reader: Option<std::thread::JoinHandle<()>>,
+    _cwd: TempDir,
 }
 
 /// Why a server did not start: its exit and what it printed.
@@ -110,7 +113,10 @@ impl Served {
             all.extend(["--listen", "127.0.0.1:0"]);
         }
         all.extend(args);
+        // Its own working directory: a server without --db makes `openlines.db` there.
+        let cwd = tempfile::tempdir().expect("temp dir");
         let mut child = command(&all)
+            .current_dir(cwd.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -161,6 +167,7 @@ impl Served {
                 stdout,
                 stderr,
                 stderr_reader: Some(stderr_reader),
+                _cwd: cwd,
             }),
             None => {
                 let status = child.wait().expect("wait");
