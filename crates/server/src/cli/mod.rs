@@ -11,6 +11,7 @@ pub mod journal;
 pub mod output;
 pub mod serve;
 pub mod serve_data;
+pub mod shutdown;
 
 pub use db::DbArgs;
 

@@ -251,54 +251,77 @@ fn parse_offset(text: &str) -> Result<UtcOffset, String> {
         .map_err(|_| format!("expected an offset like +03:00, not {text:?}"))
 }
 
-pub async fn run(args: ServeArgs) -> ExitCode {
-    // 1. Every flag, before anything is bound, created or printed.
-    let faults = match startup_faults(&args.faults, args.faults_list.as_deref()) {
-        Ok(faults) => faults,
-        Err(error) => return fail(&error),
-    };
-    if let Err(error) = serve_data::check_fixtures(&args.fixtures) {
-        return fail(&error);
-    }
-    let database = match ServeDb::choose(&args.db, args.demo || !args.fixtures.is_empty()) {
-        Ok(database) => database,
-        Err(error) => return fail(&error),
-    };
-    let tls_files = match args
+/// What a start has checked and bound before it touches the database.
+struct Prepared {
+    faults: Vec<crate::http::admin::NewFault>,
+    database: ServeDb,
+    limiter: Limiter,
+    listener: tokio::net::TcpListener,
+    https: Option<Https>,
+}
+
+/// HTTPS, ready to serve.
+struct Https {
+    files: TlsFiles,
+    config: axum_server::tls_rustls::RustlsConfig,
+    listener: std::net::TcpListener,
+}
+
+/// Steps 1 and 2 of a start: every flag checked, every listener bound. Nothing here creates
+/// or changes a database, and nothing is printed.
+async fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
+    let faults = startup_faults(&args.faults, args.faults_list.as_deref())?;
+    serve_data::check_fixtures(&args.fixtures)?;
+    let database = ServeDb::choose(&args.db, args.demo || !args.fixtures.is_empty())?;
+    let tls_files = args
         .tls
-        .files(|| database.data_dir(args.data_dir.as_deref()))
-    {
-        Ok(files) => files,
+        .files(|| database.data_dir(args.data_dir.as_deref()))?;
+    let tls = match tls_files {
+        Some(files) => match tls::rustls_config(&files).await {
+            Ok(config) => Some((files, config)),
+            Err(error) => return Err(format!("HTTPS: {error}")),
+        },
+        None => None,
+    };
+    let limiter = args
+        .limits
+        .limiter()
+        .await
+        .map_err(|error| format!("--redis: {error}"))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|error| listen_error("--listen", args.listen, &error))?;
+    let https = match tls {
+        Some((files, config)) => {
+            let listener = std::net::TcpListener::bind(args.tls.https_listen)
+                .map_err(|error| listen_error("--https-listen", args.tls.https_listen, &error))?;
+            Some(Https {
+                files,
+                config,
+                listener,
+            })
+        }
+        None => None,
+    };
+    Ok(Prepared {
+        faults,
+        database,
+        limiter,
+        listener,
+        https,
+    })
+}
+
+pub async fn run(args: ServeArgs) -> ExitCode {
+    let Prepared {
+        faults,
+        database,
+        limiter,
+        listener,
+        https,
+    } = match prepare(&args).await {
+        Ok(prepared) => prepared,
         Err(error) => return fail(&error),
-    };
-    let tls_config = match &tls_files {
-        Some(files) => match tls::rustls_config(files).await {
-            Ok(config) => Some(config),
-            Err(error) => return fail(&format!("HTTPS: {error}")),
-        },
-        None => None,
-    };
-    let limiter = match args.limits.limiter().await {
-        Ok(limiter) => limiter,
-        Err(error) => return fail(&format!("--redis: {error}")),
-    };
-    // 2. Every listener.
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
-        Ok(listener) => listener,
-        Err(error) => return fail(&listen_error("--listen", args.listen, &error)),
-    };
-    let https_listener = match &tls_config {
-        Some(_) => match std::net::TcpListener::bind(args.tls.https_listen) {
-            Ok(listener) => Some(listener),
-            Err(error) => {
-                return fail(&listen_error(
-                    "--https-listen",
-                    args.tls.https_listen,
-                    &error,
-                ))
-            }
-        },
-        None => None,
     };
     // 3. The database.
     let clock = Clock::with_offset(args.utc_offset);
@@ -314,7 +337,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         }
     };
     // 4. Announce, then serve.
-    let signals = ShutdownSignals::listen();
+    let signals = super::shutdown::ShutdownSignals::listen();
     let address = listener.local_addr().unwrap_or(args.listen);
     let generated = args.admin_token.is_none();
     let admin_token = SecretString::from(
@@ -351,16 +374,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         );
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let https = match (https_listener, tls_config, &tls_files) {
-        (Some(https_listener), Some(config), Some(files)) => Some(start_https(
-            https_listener,
-            config,
-            files,
-            state.clone(),
-            stopped.clone(),
-        )),
-        _ => None,
-    };
+    let https = https.map(|https| start_https(https, state.clone(), stopped.clone()));
     tokio::spawn(async move {
         signals.received().await;
         let _ = stop.send(true);
@@ -424,14 +438,17 @@ fn listen_error(flag: &str, address: SocketAddr, error: &std::io::Error) -> Stri
     format!("cannot listen on {address} ({flag}): {error}{hint}; nothing was started")
 }
 
-/// Serves HTTPS on the bound `listener` in a task of its own.
+/// Serves HTTPS on its bound listener in a task of its own.
 fn start_https(
-    listener: std::net::TcpListener,
-    config: axum_server::tls_rustls::RustlsConfig,
-    files: &TlsFiles,
+    https: Https,
     state: AppState,
     stopped: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let Https {
+        files,
+        config,
+        listener,
+    } = https;
     if let Ok(address) = listener.local_addr() {
         tracing::info!(listen.address = %address, "HTTPS is listening");
         println!(
@@ -478,55 +495,6 @@ fn print_demo_banner(address: SocketAddr) {
         limited = demo::LIMITED_WEBHOOK_CODE,
         token = demo::ACCESS_TOKEN,
     );
-}
-
-/// SIGTERM and Ctrl-C, listened for from the moment this is made.
-struct ShutdownSignals {
-    #[cfg(unix)]
-    terminate: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    interrupt: Option<tokio::signal::unix::Signal>,
-}
-
-impl ShutdownSignals {
-    /// Registers the handlers now: a signal that arrives after the banner said the server
-    /// runs must stop it gracefully, not kill it with the default action.
-    fn listen() -> ShutdownSignals {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            ShutdownSignals {
-                terminate: signal(SignalKind::terminate()).ok(),
-                interrupt: signal(SignalKind::interrupt()).ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        ShutdownSignals {}
-    }
-
-    /// Resolves on SIGTERM or Ctrl-C.
-    async fn received(self) {
-        #[cfg(unix)]
-        {
-            async fn next(signal: Option<tokio::signal::unix::Signal>) {
-                match signal {
-                    Some(mut signal) => {
-                        signal.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            }
-            tokio::select! {
-                () = next(self.terminate) => {},
-                () = next(self.interrupt) => {},
-            }
-        }
-        #[cfg(not(unix))]
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tracing::info!("shutdown requested; finishing open requests");
-    }
 }
 
 /// The faults of `--fault` (one JSON object each) and of `--faults` / `OPENLINES_FAULTS` (an
