@@ -246,6 +246,11 @@ async fn switched_on_faults_and_client_mistakes_are_not_logged_as_errors() {
             "--demo",
             "--fault",
             r#"{"kind":"internal_error","method":"server.time","count":1}"#,
+            // One request per client, then 503 QUERY_LIMIT_EXCEEDED.
+            "--rate-limit-burst",
+            "1",
+            "--rate-limit-per-second",
+            "0.001",
         ],
     )
     .expect("starts");
@@ -258,7 +263,7 @@ async fn switched_on_faults_and_client_mistakes_are_not_logged_as_errors() {
         .await;
     assert_eq!(status, 404);
     let (status, _) = served.post_form("/rest/1/wrong-code/server.time", "").await;
-    assert_eq!(status, 401);
+    assert_eq!(status, 503, "the rate limit");
     let log = {
         let stderr_of = served.stderr_handle();
         assert_eq!(served.terminate(), Some(0));
