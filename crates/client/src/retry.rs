@@ -7,6 +7,9 @@
 //! - `401 expired_token` with OAuth: one refresh, then one more try (see [`crate::Credentials`]).
 //! - A timeout or transport failure: the request may have run. Only methods known to be
 //!   read-only ([`is_read_only`]) are sent again; a write is never duplicated.
+//! - No connection at all (refused, unknown host, untrusted certificate,
+//!   [`Error::is_connect_failure`]): returned at once. Waiting a few seconds does not start
+//!   a server or make a certificate trusted; the caller should hear at once what is wrong.
 //! - Everything else is returned at once.
 //!
 //! The decision is a pure function of the policy, what happened so far and the error, so it
@@ -126,6 +129,12 @@ pub fn is_read_only(method: &str) -> bool {
     EXACT.contains(&name) || SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
 }
 
+/// A transport failure that another try might get past: a timeout or a connection lost
+/// mid-request, not a connection that could not be made at all.
+fn retryable_transport(error: &Error) -> bool {
+    error.is_transport() && !error.is_connect_failure()
+}
+
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Next {
@@ -176,7 +185,7 @@ impl Attempts {
             return Next::GiveUp;
         }
         let retry_after_backoff =
-            error.is_query_limit_exceeded() || (read_only && error.is_transport());
+            error.is_query_limit_exceeded() || (read_only && retryable_transport(error));
         if retry_after_backoff {
             let wait = policy.backoff(self.backoffs);
             self.backoffs += 1;

@@ -12,7 +12,8 @@
 //! - [`limits`]: the leaky bucket and the operating-time budget, state behind a trait.
 //!
 //! Around them: [`faults`] (switchable misbehaviour for integrators), [`journal`] (the last
-//! requests), [`fixtures`] (JSON Lines import and the demo data), [`state`] and [`clock`]
+//! requests), [`fixtures`] (JSON Lines import and the demo data), [`snapshots`] (the data
+//! states `reset` and `restore` go back to), [`state`] and [`clock`]
 //! (what requests share), and [`cli`] (the `openlines` command).
 //!
 //! [`app`] builds the router and [`serve`] runs it until a shutdown signal; tests bind port 0
@@ -29,6 +30,7 @@ pub mod journal;
 pub mod limits;
 pub mod methods;
 pub mod rpc;
+pub mod snapshots;
 pub mod state;
 pub mod storage;
 pub mod tls;

@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::limits::{LimitSettings, Limiter};
+use crate::snapshots::Snapshots;
 use crate::storage::Store;
 use openlines_wire::params::Limits;
 use secrecy::SecretString;
@@ -67,6 +68,7 @@ struct Inner {
     limiter: Limiter,
     faults: Faults,
     journal: Journal,
+    snapshots: Snapshots,
 }
 
 impl AppState {
@@ -86,6 +88,7 @@ impl AppState {
             limiter,
             faults: Faults::default(),
             journal,
+            snapshots: Snapshots::default(),
         }))
     }
 
@@ -97,6 +100,11 @@ impl AppState {
     /// The call journal.
     pub fn journal(&self) -> &Journal {
         &self.0.journal
+    }
+
+    /// The start state and named snapshots of the data.
+    pub fn snapshots(&self) -> &Snapshots {
+        &self.0.snapshots
     }
 
     /// The limits.

@@ -1,5 +1,5 @@
 //! HTTPS: a certificate given on the command line, or a self-signed one for localhost made on
-//! first start and kept beside the database (so clients that trust it keep trusting it).
+//! first start and kept in the data directory (so clients that trust it keep trusting it).
 //!
 //! b24pysdk only speaks `https://`, so a local stand-in needs HTTPS that a client can be told
 //! to trust with one environment variable.
@@ -112,6 +112,7 @@ pub fn trust_hints(cert: &Path) -> String {
         "Trust the certificate {cert}:\n  \
          Python (requests, b24pysdk): export REQUESTS_CA_BUNDLE={cert} SSL_CERT_FILE={cert}\n  \
          Node (b24jssdk):             export NODE_EXTRA_CA_CERTS={cert}\n  \
-         curl:                        curl --cacert {cert} …"
+         curl:                        curl --cacert {cert} …\n  \
+         openlines call, Rust client: --cacert {cert} (or SSL_CERT_FILE={cert})"
     )
 }

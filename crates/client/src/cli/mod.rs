@@ -107,6 +107,11 @@ pub struct CallArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub timeout: u64,
 
+    /// Also trust the CA certificate(s) in this PEM file, e.g. the openlines-tls-ca.pem that
+    /// `openlines serve --tls-self-signed` made (SSL_CERT_FILE is honoured as well)
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<std::path::PathBuf>,
+
     /// Method to call, e.g. imopenlines.crm.chat.get
     pub method: String,
 
@@ -161,10 +166,13 @@ async fn run_code(args: CallArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let client = Client::builder(credentials)
+    let mut builder = Client::builder(credentials)
         .timeout(Duration::from_secs(args.timeout))
-        .on_token_refresh(announce_refresh)
-        .build();
+        .on_token_refresh(announce_refresh);
+    if let Some(file) = &args.cacert {
+        builder = builder.ca_certificate_file(file);
+    }
+    let client = builder.build();
     let answer = match client {
         Ok(client) => client.call(&args.method, params).await,
         Err(err) => Err(err),
@@ -300,7 +308,7 @@ fn report_error(error: &Error, json: bool) {
         }
         cause = inner.source();
     }
-    eprintln!("openlines call: {message}");
+    eprintln!("openlines call: {message}{}", connect_hint(error, &message));
     if let (true, Some(api)) = (json, error.api()) {
         let body = ErrorBody {
             error: api.code.clone(),
@@ -310,6 +318,19 @@ fn report_error(error: &Error, json: bool) {
         if let Ok(text) = serde_json::to_string(&body) {
             let _ = writeln!(std::io::stdout().lock(), "{text}");
         }
+    }
+}
+
+/// What to do about a connection that could not be made (empty for other errors).
+fn connect_hint(error: &Error, message: &str) -> &'static str {
+    if !error.is_connect_failure() {
+        ""
+    } else if message.contains("certificate") {
+        "\n  the server's certificate is not trusted: give --cacert FILE (for openlines, the \
+         openlines-tls-ca.pem it printed at start) or set SSL_CERT_FILE"
+    } else {
+        "\n  nothing answered at that address: is the server running (`openlines serve`), \
+         and are the host and port in the URL right?"
     }
 }
 

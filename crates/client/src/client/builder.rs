@@ -8,6 +8,7 @@ use crate::retry::RetryPolicy;
 use crate::Error;
 use reqwest::header::HeaderValue;
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,7 +35,12 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     hook: Option<TokenHook>,
     user_agent: String,
+    ca_files: Vec<PathBuf>,
 }
+
+/// The environment variable that names a PEM file of extra trusted CA certificates, as
+/// OpenSSL, Python and curl read it.
+const SSL_CERT_FILE: &str = "SSL_CERT_FILE";
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,6 +52,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("hook", &self.hook.is_some())
             .field("user_agent", &self.user_agent)
+            .field("ca_files", &self.ca_files)
             .finish()
     }
 }
@@ -69,7 +76,25 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             hook: None,
             user_agent: concat!("openlines-client/", env!("CARGO_PKG_VERSION")).to_owned(),
+            ca_files: Vec::new(),
         }
+    }
+
+    /// Also trusts the CA certificates in this PEM file, beside the built-in roots: for
+    /// openlines' own CA (`openlines-tls-ca.pem`, made by `serve --tls-self-signed`) or a
+    /// company CA. The file is read by [`build`](Self::build). A file named by the
+    /// `SSL_CERT_FILE` environment variable is trusted the same way, without this call.
+    ///
+    /// ```
+    /// # use openlines_client::{ClientBuilder, Credentials};
+    /// # let builder = ClientBuilder::new(Credentials::webhook("https://h/rest/1/code/")?);
+    /// let builder = builder.ca_certificate_file("/var/lib/openlines/openlines-tls-ca.pem");
+    /// # let _ = builder;
+    /// # Ok::<(), openlines_client::Error>(())
+    /// ```
+    pub fn ca_certificate_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.ca_files.push(path.as_ref().to_path_buf());
+        self
     }
 
     /// How long one HTTP request may take, from sending to the last byte of the answer.
@@ -188,8 +213,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The client. Fails on an invalid rate limit or user agent, or when the TLS backend
-    /// cannot start.
+    /// The client. Fails on an invalid rate limit or user agent, on a CA file (given, or
+    /// named by `SSL_CERT_FILE`) that cannot be read, or when the TLS backend cannot start.
     ///
     /// ```
     /// # use openlines_client::{ClientBuilder, Credentials};
@@ -203,7 +228,11 @@ impl ClientBuilder {
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::InvalidInput("the user agent is not a valid header".to_owned()))?;
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        for certificate in extra_roots(&self.ca_files)? {
+            http = http.add_root_certificate(certificate);
+        }
+        let http = http
             .user_agent(user_agent)
             .connect_timeout(self.connect_timeout)
             // A moved portal answers 302 and wants the POST repeated at the new address;
@@ -256,6 +285,31 @@ impl ClientBuilder {
     pub fn build_blocking(self) -> Result<crate::blocking::Client, Error> {
         crate::blocking::Client::from_async(self.build()?)
     }
+}
+
+/// The certificates of `files` and of `SSL_CERT_FILE`, if set.
+fn extra_roots(files: &[PathBuf]) -> Result<Vec<reqwest::Certificate>, Error> {
+    let from_env = std::env::var_os(SSL_CERT_FILE)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from);
+    let mut roots = Vec::new();
+    for (file, origin) in files
+        .iter()
+        .map(|file| (file, "the CA file"))
+        .chain(from_env.iter().map(|file| (file, "SSL_CERT_FILE")))
+    {
+        let unusable = |reason: String| {
+            Error::InvalidInput(format!("cannot use {origin} {}: {reason}", file.display()))
+        };
+        let pem = std::fs::read(file).map_err(|err| unusable(err.to_string()))?;
+        let certificates =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| unusable(err.to_string()))?;
+        if certificates.is_empty() {
+            return Err(unusable("no PEM certificate in it".to_owned()));
+        }
+        roots.extend(certificates);
+    }
+    Ok(roots)
 }
 
 #[cfg(test)]

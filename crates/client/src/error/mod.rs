@@ -282,6 +282,19 @@ impl Error {
         matches!(self, Error::Timeout(_) | Error::Transport(_))
     }
 
+    /// No connection could be made: nothing listens at the address (connection refused),
+    /// the host name does not resolve, or the server's TLS certificate is not trusted. The
+    /// request was never sent, and sending it again soon gives the same answer, so such a
+    /// failure is never retried.
+    ///
+    /// ```
+    /// # use openlines_client::Error;
+    /// assert!(!Error::Timeout(std::time::Duration::from_secs(1)).is_connect_failure());
+    /// ```
+    pub fn is_connect_failure(&self) -> bool {
+        matches!(self, Error::Transport(err) if err.is_connect())
+    }
+
     pub(crate) fn decode(status: u16, reason: impl Into<String>) -> Error {
         Error::Decode {
             status,

@@ -2,6 +2,7 @@
 //! `openlines app code` (an authorization code, valid 30 s, for the code grant).
 
 use super::credentials::ScopeList;
+use super::output::out;
 use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::domain::credentials::{generate_token, generate_webhook_code, SecretHash};
@@ -63,7 +64,7 @@ pub async fn run(command: AppCommand) -> ExitCode {
 }
 
 async fn add(args: AppAddArgs) -> ExitCode {
-    let store = match args.db.open().await {
+    let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
@@ -104,10 +105,10 @@ async fn add(args: AppAddArgs) -> ExitCode {
     store.close().await;
     match outcome {
         Ok(Ok(())) => {
-            println!("client_id={client_id}");
-            println!("client_secret={}", secret.expose_secret());
-            println!("access_token={}", access.expose_secret());
-            println!("refresh_token={}", refresh.expose_secret());
+            out!("client_id={client_id}");
+            out!("client_secret={}", secret.expose_secret());
+            out!("access_token={}", access.expose_secret());
+            out!("refresh_token={}", refresh.expose_secret());
             eprintln!(
                 "application installed for user {}; secrets are shown only this once",
                 args.user
@@ -120,7 +121,7 @@ async fn add(args: AppAddArgs) -> ExitCode {
 }
 
 async fn code(args: AppCodeArgs) -> ExitCode {
-    let store = match args.db.open().await {
+    let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
@@ -144,7 +145,7 @@ async fn code(args: AppCodeArgs) -> ExitCode {
     store.close().await;
     match outcome {
         Ok(Ok(())) => {
-            println!("{}", code.expose_secret());
+            out!("{}", code.expose_secret());
             eprintln!("authorization code valid for {CODE_TTL} s");
             ExitCode::SUCCESS
         }

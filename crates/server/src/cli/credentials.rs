@@ -2,6 +2,7 @@
 //!
 //! A new secret is printed once and stored only as a hash; it cannot be shown again.
 
+use super::output::out;
 use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::domain::credentials::{generate_token, generate_webhook_code, SecretHash};
@@ -108,7 +109,7 @@ async fn add_webhook(args: WebhookAddArgs) -> ExitCode {
         Ok(expires) => expires,
         Err(error) => return fail(&error),
     };
-    let store = match args.db.open().await {
+    let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
@@ -138,7 +139,7 @@ async fn add_webhook(args: WebhookAddArgs) -> ExitCode {
     match outcome {
         Ok(Ok((id, code))) => {
             let base = args.base_url.trim_end_matches('/');
-            println!("{base}/rest/{}/{}/", args.user, code.expose_secret());
+            out!("{base}/rest/{}/{}/", args.user, code.expose_secret());
             eprintln!("webhook {id} created; the code is shown only this once");
             ExitCode::SUCCESS
         }
@@ -148,7 +149,7 @@ async fn add_webhook(args: WebhookAddArgs) -> ExitCode {
 }
 
 async fn list_webhooks(args: DbOnly) -> ExitCode {
-    let store = match args.db.open().await {
+    let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
@@ -156,9 +157,12 @@ async fn list_webhooks(args: DbOnly) -> ExitCode {
     store.close().await;
     match rows {
         Ok(rows) => {
-            println!(
+            out!(
                 "{:>4}  {:>6}  {:<28}  {:<20}  state",
-                "id", "user", "scopes", "expires"
+                "id",
+                "user",
+                "scopes",
+                "expires"
             );
             for row in rows {
                 let expires = row.expires_at.map_or_else(
@@ -166,9 +170,12 @@ async fn list_webhooks(args: DbOnly) -> ExitCode {
                     |at| Clock::default().iso8601(at as f64),
                 );
                 let state = if row.revoked { "revoked" } else { "active" };
-                println!(
+                out!(
                     "{:>4}  {:>6}  {:<28}  {:<20}  {state}",
-                    row.id, row.user_id, row.scopes, expires
+                    row.id,
+                    row.user_id,
+                    row.scopes,
+                    expires
                 );
             }
             ExitCode::SUCCESS
@@ -178,7 +185,7 @@ async fn list_webhooks(args: DbOnly) -> ExitCode {
 }
 
 async fn revoke_webhook(args: RevokeArgs) -> ExitCode {
-    let store = match args.db.open().await {
+    let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
@@ -196,7 +203,7 @@ async fn revoke_webhook(args: RevokeArgs) -> ExitCode {
 
 pub async fn run_token(command: TokenCommand) -> ExitCode {
     let TokenCommand::Add(args) = command;
-    let store = match args.db.open().await {
+    let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
@@ -226,7 +233,7 @@ pub async fn run_token(command: TokenCommand) -> ExitCode {
     store.close().await;
     match outcome {
         Ok(Ok(())) => {
-            println!("{}", token.expose_secret());
+            out!("{}", token.expose_secret());
             eprintln!(
                 "token for user {} valid for {} s; shown only this once",
                 args.user, args.ttl

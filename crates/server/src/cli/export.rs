@@ -16,7 +16,7 @@ pub struct ExportArgs {
 }
 
 pub async fn run(args: ExportArgs) -> ExitCode {
-    let store = match args.db.open().await {
+    let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };

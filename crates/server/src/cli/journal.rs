@@ -1,18 +1,16 @@
 //! `openlines journal`: the last requests of a running server, from its admin endpoint.
 
+use super::admin_client::{AdminArgs, Verb};
 use super::fail;
+use super::output::out;
 use clap::Args;
 use serde_json::Value;
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct JournalArgs {
-    /// The server's base URL.
-    #[arg(long, env = "OPENLINES_URL", default_value = "http://127.0.0.1:8080")]
-    pub url: String,
-    /// The server's admin token.
-    #[arg(long, env = "OPENLINES_ADMIN_TOKEN", hide_env_values = true)]
-    pub admin_token: String,
+    #[command(flatten)]
+    pub admin: AdminArgs,
     /// How many requests to show.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
@@ -22,37 +20,29 @@ pub struct JournalArgs {
 }
 
 pub async fn run(args: JournalArgs) -> ExitCode {
-    let url = format!(
-        "{}/_openlines/admin/journal?limit={}",
-        args.url.trim_end_matches('/'),
-        args.limit
-    );
-    let response = reqwest::Client::new()
-        .get(&url)
-        .bearer_auth(&args.admin_token)
-        .send()
-        .await;
-    let body: Value = match response {
-        Ok(response) if response.status().is_success() => match response.json().await {
-            Ok(body) => body,
-            Err(error) => return fail(&format!("unexpected answer: {error}")),
-        },
-        Ok(response) => return fail(&format!("the server answered {}", response.status())),
-        Err(error) => return fail(&format!("cannot reach {}: {error}", args.url)),
+    let path = format!("/_openlines/admin/journal?limit={}", args.limit);
+    let body = match args.admin.request(Verb::Get, &path).await {
+        Ok(body) => body,
+        Err(message) => return fail(&message),
     };
     let entries = body["entries"].as_array().cloned().unwrap_or_default();
     if args.json {
-        println!("{}", Value::Array(entries));
+        out!("{}", Value::Array(entries));
         return ExitCode::SUCCESS;
     }
-    println!(
+    out!(
         "{:<19}  {:>6}  {:>8}  {:<32}  {:<26}  {:<22}  params",
-        "at (UTC)", "status", "ms", "method", "caller", "error"
+        "at (UTC)",
+        "status",
+        "ms",
+        "method",
+        "caller",
+        "error"
     );
     for entry in entries {
         let at = entry["at"].as_f64().unwrap_or(0.0);
         let at = crate::clock::Clock::default().iso8601(at);
-        println!(
+        out!(
             "{:<19}  {:>6}  {:>8.1}  {:<32}  {:<26}  {:<22}  {}",
             &at[..19.min(at.len())],
             entry["status"],

@@ -4,27 +4,52 @@
 //! which is which, and `env_table_tests` fails when it drifts from the definitions here.
 //! `main` parses and calls [`run`]; each subcommand lives in its own file.
 
+pub mod admin_client;
 pub mod app;
 pub mod credentials;
+pub mod db;
 pub mod export;
 pub mod import;
 pub mod journal;
+pub mod output;
 pub mod serve;
+pub mod serve_data;
+pub mod shutdown;
 
 #[cfg(test)]
 mod env_table_tests;
 
-use crate::storage::{Store, StoreOptions};
-use clap::{Args, Parser, Subcommand};
+pub use db::DbArgs;
+
+use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
-use std::time::Duration;
 
 /// A Bitrix24-faithful REST server for open-line chats and the CRM records they belong to.
 #[derive(Debug, Parser)]
 #[command(name = "openlines", version, about)]
 pub struct Cli {
+    /// How log lines are written to standard error: `text` (coloured only on a terminal) or
+    /// `json` (one object per line). Which lines: OPENLINES_LOG, e.g. `info` or
+    /// `openlines=debug,info`.
+    #[arg(
+        long,
+        global = true,
+        env = "OPENLINES_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// For people: one line per event.
+    Text,
+    /// For log collectors: one JSON object per line.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,36 +73,14 @@ pub enum Command {
     Call(openlines_client::cli::CallArgs),
     /// Show the last requests a running server handled (needs its admin token).
     Journal(journal::JournalArgs),
+    /// Put a running server's data back to what it loaded at start (needs its admin token).
+    Reset(admin_client::ResetArgs),
+    /// Save a running server's data under a name, in its memory (needs its admin token).
+    Snapshot(admin_client::NamedArgs),
+    /// Put a running server's data back to a saved snapshot (needs its admin token).
+    Restore(admin_client::NamedArgs),
     /// Create or update the database schema, then exit.
     Migrate(DbArgs),
-}
-
-/// Where the data lives.
-#[derive(Debug, Clone, Args)]
-pub struct DbArgs {
-    /// SQLite file (created if missing), `sqlite://…`, or `postgres://…`.
-    #[arg(long, env = "OPENLINES_DB", default_value = "openlines.db")]
-    pub db: String,
-    /// Most database connections.
-    #[arg(long, env = "OPENLINES_DB_MAX_CONNECTIONS", default_value_t = 16)]
-    pub db_max_connections: u32,
-    /// Seconds a request waits for a free database connection.
-    #[arg(long, env = "OPENLINES_DB_ACQUIRE_TIMEOUT", default_value_t = 10)]
-    pub db_acquire_timeout: u64,
-}
-
-impl DbArgs {
-    /// Opens and migrates the store.
-    pub async fn open(&self) -> Result<Store, crate::storage::StoreError> {
-        let options = StoreOptions {
-            url: self.db.clone(),
-            max_connections: self.db_max_connections,
-            acquire_timeout: Duration::from_secs(self.db_acquire_timeout),
-        };
-        let store = Store::open(&options).await?;
-        store.migrate().await?;
-        Ok(store)
-    }
 }
 
 /// Runs the parsed command line.
@@ -91,10 +94,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::App(command) => app::run(command).await,
         Command::Call(args) => openlines_client::cli::run(args).await,
         Command::Journal(args) => journal::run(args).await,
-        Command::Migrate(db) => match db.open().await {
-            Ok(store) => {
-                store.close().await;
-                eprintln!("database is up to date");
+        Command::Reset(args) => admin_client::run_reset(args).await,
+        Command::Snapshot(args) => admin_client::run_snapshot(args).await,
+        Command::Restore(args) => admin_client::run_restore(args).await,
+        Command::Migrate(db) => match db.migrate().await {
+            Ok(report) => {
+                eprintln!("{report}");
                 ExitCode::SUCCESS
             }
             Err(error) => fail(&error),

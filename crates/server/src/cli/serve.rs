@@ -1,5 +1,12 @@
-//! `openlines serve`: migrate, optionally load the demo data, listen until SIGTERM/Ctrl-C.
+//! `openlines serve`: check every flag, bind every listener, then open the database (and load
+//! the demo or fixtures into it), then announce; serve until SIGTERM/Ctrl-C.
+//!
+//! The order matters: a start that fails (a busy port, a bad `--fault`, missing TLS files)
+//! must fail before it creates, migrates or loads anything, and before it prints a banner
+//! with credentials for a server that will not run. A second `serve --demo` on a busy port
+//! thus leaves the running server's database alone.
 
+use super::serve_data::{self, ServeDb};
 use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::domain::credentials::generate_token;
@@ -9,6 +16,7 @@ use crate::limits::{
     BucketConfig, LimitSettings, Limiter, LimiterError, LimiterState, OperatingConfig,
 };
 use crate::state::{AppState, Settings};
+use crate::storage::Store;
 use crate::tls::{self, TlsError, TlsFiles};
 use clap::Args;
 use openlines_wire::params::Limits;
@@ -22,12 +30,28 @@ use time::UtcOffset;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "OPENLINES_LISTEN", default_value = "127.0.0.1:8080")]
+    /// Address to listen on: an IP address and a port (`localhost:PORT` means 127.0.0.1).
+    #[arg(long, env = "OPENLINES_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
-    /// Load the demo dataset (idempotent) and print ready-to-paste calls.
+    /// Load the demo dataset and print ready-to-paste calls. Without --db, into a fresh
+    /// temporary database every run; with --db, only into an empty database.
     #[arg(long, env = "OPENLINES_DEMO")]
     pub demo: bool,
+    /// A JSON Lines fixture (the `import` format) to load at start, after the demo; repeatable.
+    /// Loaded like --demo: without --db into a temporary database, with --db only into an
+    /// empty one.
+    #[arg(
+        long = "fixture",
+        value_name = "FILE",
+        env = "OPENLINES_FIXTURES",
+        value_delimiter = ','
+    )]
+    pub fixtures: Vec<PathBuf>,
+    /// Directory for generated files (the self-signed TLS CA, certificate and key). By
+    /// default the directory of the SQLite file, or the temporary directory of a temporary
+    /// database; a PostgreSQL --db needs it for --tls-self-signed.
+    #[arg(long, env = "OPENLINES_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     /// Largest request body, in bytes.
     #[arg(long, env = "OPENLINES_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -89,7 +113,7 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TlsArgs {
     /// Address for HTTPS (used with --tls-cert/--tls-key or --tls-self-signed).
-    #[arg(long, env = "OPENLINES_HTTPS_LISTEN", default_value = "127.0.0.1:8443")]
+    #[arg(long, env = "OPENLINES_HTTPS_LISTEN", default_value = "127.0.0.1:8443", value_parser = parse_listen)]
     pub https_listen: SocketAddr,
     /// PEM certificate (chain) for HTTPS.
     #[arg(long, env = "OPENLINES_TLS_CERT", requires = "tls_key")]
@@ -98,14 +122,18 @@ pub struct TlsArgs {
     #[arg(long, env = "OPENLINES_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
     /// Serve HTTPS with a self-signed certificate for localhost, made on first start and kept
-    /// beside the database.
+    /// in the data directory (see --data-dir).
     #[arg(long, env = "OPENLINES_TLS_SELF_SIGNED", conflicts_with = "tls_cert")]
     pub tls_self_signed: bool,
 }
 
 impl TlsArgs {
-    /// The certificate files to use, if HTTPS is wanted.
-    fn files(&self, db: &str) -> Result<Option<TlsFiles>, TlsError> {
+    /// The certificate files to use, if HTTPS is wanted; a self-signed set is made in
+    /// `data_dir()` on first use.
+    fn files(
+        &self,
+        data_dir: impl FnOnce() -> Result<PathBuf, String>,
+    ) -> Result<Option<TlsFiles>, String> {
         if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
             return Ok(Some(TlsFiles {
                 cert: cert.clone(),
@@ -116,30 +144,21 @@ impl TlsArgs {
         if !self.tls_self_signed {
             return Ok(None);
         }
-        // Beside a SQLite file; in the working directory for PostgreSQL.
-        let dir = if db.contains("://") && !db.starts_with("sqlite:") {
-            PathBuf::from(".")
-        } else {
-            let file = PathBuf::from(
-                db.trim_start_matches("sqlite://")
-                    .trim_start_matches("sqlite:"),
-            );
-            file.parent()
-                .filter(|parent| !parent.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), PathBuf::from)
-        };
-        tls::self_signed_in(&dir).map(Some)
+        let dir = data_dir()?;
+        tls::self_signed_in(&dir)
+            .map(Some)
+            .map_err(|error: TlsError| error.to_string())
     }
 }
 
 /// The two Bitrix24 limits; defaults are the non-Enterprise plans' numbers.
 #[derive(Debug, Clone, Args)]
 pub struct LimitArgs {
-    /// Leaky bucket size: requests one client may burst.
-    #[arg(long, env = "OPENLINES_RATE_LIMIT_BURST", default_value_t = 50.0)]
+    /// Leaky bucket size: requests one client may burst (above 0).
+    #[arg(long, env = "OPENLINES_RATE_LIMIT_BURST", default_value_t = 50.0, value_parser = parse_positive_rate)]
     pub rate_limit_burst: f64,
-    /// Leaky bucket drain, requests per second.
-    #[arg(long, env = "OPENLINES_RATE_LIMIT_PER_SECOND", default_value_t = 2.0)]
+    /// Leaky bucket drain, requests per second (above 0; --no-rate-limit switches it off).
+    #[arg(long, env = "OPENLINES_RATE_LIMIT_PER_SECOND", default_value_t = 2.0, value_parser = parse_positive_rate)]
     pub rate_limit_per_second: f64,
     /// Switch the request-intensity limit off.
     #[arg(long, env = "OPENLINES_NO_RATE_LIMIT")]
@@ -195,27 +214,130 @@ impl LimitArgs {
     }
 }
 
+/// A rate-limit number: finite and above 0. Zero is refused rather than read as "off": a
+/// bucket that never drains refuses everyone for good after the first burst, and "0 means
+/// unlimited" is a guess a reader of the command line cannot check. `--no-rate-limit` says
+/// off plainly.
+fn parse_positive_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() && value > 0.0 => Ok(value),
+        _ => Err(format!(
+            "expected a number above 0, not {text:?}; to switch the request limit off, use \
+             --no-rate-limit (OPENLINES_NO_RATE_LIMIT=true)"
+        )),
+    }
+}
+
+/// `IP:PORT`, or `localhost:PORT` for 127.0.0.1 (the name most people type). Other host
+/// names are refused: which of their addresses to bind would be a guess.
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(address) = text.trim().parse::<SocketAddr>() {
+        return Ok(address);
+    }
+    if let Some(port) = text.trim().strip_prefix("localhost:") {
+        if let Ok(port) = port.parse::<u16>() {
+            return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+        }
+    }
+    Err(format!(
+        "expected an IP address and a port, such as 127.0.0.1:8080, 0.0.0.0:8080 or \
+         [::1]:8080, not {text:?}"
+    ))
+}
+
 fn parse_offset(text: &str) -> Result<UtcOffset, String> {
     let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
     UtcOffset::parse(text, format)
         .map_err(|_| format!("expected an offset like +03:00, not {text:?}"))
 }
 
+/// What a start has checked and bound before it touches the database.
+struct Prepared {
+    faults: Vec<crate::http::admin::NewFault>,
+    database: ServeDb,
+    limiter: Limiter,
+    listener: tokio::net::TcpListener,
+    https: Option<Https>,
+}
+
+/// HTTPS, ready to serve.
+struct Https {
+    files: TlsFiles,
+    config: axum_server::tls_rustls::RustlsConfig,
+    listener: std::net::TcpListener,
+}
+
+/// Steps 1 and 2 of a start: every flag checked, every listener bound. Nothing here creates
+/// or changes a database, and nothing is printed.
+async fn prepare(args: &ServeArgs) -> Result<Prepared, String> {
+    let faults = startup_faults(&args.faults, args.faults_list.as_deref())?;
+    serve_data::check_fixtures(&args.fixtures)?;
+    let database = ServeDb::choose(&args.db, args.demo || !args.fixtures.is_empty())?;
+    let tls_files = args
+        .tls
+        .files(|| database.data_dir(args.data_dir.as_deref()))?;
+    let tls = match tls_files {
+        Some(files) => match tls::rustls_config(&files).await {
+            Ok(config) => Some((files, config)),
+            Err(error) => return Err(format!("HTTPS: {error}")),
+        },
+        None => None,
+    };
+    let limiter = args
+        .limits
+        .limiter()
+        .await
+        .map_err(|error| format!("--redis: {error}"))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|error| listen_error("--listen", args.listen, &error))?;
+    let https = match tls {
+        Some((files, config)) => {
+            let listener = std::net::TcpListener::bind(args.tls.https_listen)
+                .map_err(|error| listen_error("--https-listen", args.tls.https_listen, &error))?;
+            Some(Https {
+                files,
+                config,
+                listener,
+            })
+        }
+        None => None,
+    };
+    Ok(Prepared {
+        faults,
+        database,
+        limiter,
+        listener,
+        https,
+    })
+}
+
 pub async fn run(args: ServeArgs) -> ExitCode {
-    let store = match args.db.open().await {
+    let Prepared {
+        faults,
+        database,
+        limiter,
+        listener,
+        https,
+    } = match prepare(&args).await {
+        Ok(prepared) => prepared,
+        Err(error) => return fail(&error),
+    };
+    // 3. The database.
+    let clock = Clock::with_offset(args.utc_offset);
+    let store = match args.db.open_url(database.url()).await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };
-    let clock = Clock::with_offset(args.utc_offset);
-    if args.demo {
-        if let Err(error) = demo::load(&store, clock.now_secs()).await {
-            return fail(&format!("loading the demo data failed: {error}"));
+    let load = match serve_data::load(&store, &args.fixtures, args.demo, clock.now_secs()).await {
+        Ok(load) => load,
+        Err(error) => {
+            store.close().await;
+            return fail(&error);
         }
-    }
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
-        Ok(listener) => listener,
-        Err(error) => return fail(&format!("cannot listen on {}: {error}", args.listen)),
     };
+    // 4. Announce, then serve.
+    let signals = super::shutdown::ShutdownSignals::listen();
     let address = listener.local_addr().unwrap_or(args.listen);
     let generated = args.admin_token.is_none();
     let admin_token = SecretString::from(
@@ -223,7 +345,65 @@ pub async fn run(args: ServeArgs) -> ExitCode {
             .clone()
             .unwrap_or_else(|| generate_token().expose_secret().to_owned()),
     );
-    let settings = Settings {
+    let state = AppState::with_limiter(
+        store.clone(),
+        settings(&args, admin_token.clone()),
+        clock,
+        limiter,
+    );
+    if let Some(start) = load.start_state {
+        state.snapshots().set_start(start);
+    }
+    for fault in faults {
+        let (kind, scope) = fault.into_parts();
+        state.faults().add(kind, scope);
+    }
+    tracing::info!(listen.address = %address, db = %mask_db_url(database.url()), "openlines is listening");
+    println!("Listening on http://{address}/");
+    for line in &load.report {
+        println!("{line}");
+    }
+    println!("{}", database.describe());
+    if args.demo && load.loaded {
+        print_demo_banner(address);
+    }
+    if generated {
+        println!(
+            "Admin token (fault switches, journal, reset): {}",
+            admin_token.expose_secret()
+        );
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let https = https.map(|https| start_https(https, state.clone(), stopped.clone()));
+    tokio::spawn(async move {
+        signals.received().await;
+        let _ = stop.send(true);
+    });
+    let served = crate::serve(listener, state, wait_for(stopped)).await;
+    finish(https, &store).await;
+    drop(database);
+    match served {
+        Ok(()) => {
+            tracing::info!("openlines stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+/// Waits for the HTTPS task and closes the store (SQLite checkpoints its WAL then).
+async fn finish(https: Option<tokio::task::JoinHandle<std::io::Result<()>>>, store: &Store) {
+    if let Some(task) = https {
+        if let Ok(Err(error)) = task.await {
+            tracing::error!(error.cause = %error, "the HTTPS listener failed");
+        }
+    }
+    store.close().await;
+}
+
+/// The answer-shaping settings of the flags.
+fn settings(args: &ServeArgs, admin_token: SecretString) -> Settings {
+    Settings {
         param_limits: Limits {
             max_params: args.max_params,
             max_depth: args.max_depth,
@@ -235,88 +415,48 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         limits: args.limits.settings(),
         access_token_ttl: args.access_token_ttl,
         refresh_token_ttl: args.refresh_token_ttl,
-        admin_token: Some(admin_token.clone()),
+        admin_token: Some(admin_token),
         journal_capacity: args.journal_size,
-    };
-    tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
-    if args.demo {
-        print_demo_banner(address);
-    }
-    let tls_files = match args.tls.files(&args.db.db) {
-        Ok(files) => files,
-        Err(error) => return fail(&error),
-    };
-    let limiter = match args.limits.limiter().await {
-        Ok(limiter) => limiter,
-        Err(error) => return fail(&format!("--redis: {error}")),
-    };
-    let state = AppState::with_limiter(store.clone(), settings, clock, limiter);
-    let faults = match startup_faults(&args.faults, args.faults_list.as_deref()) {
-        Ok(faults) => faults,
-        Err(error) => return fail(&error),
-    };
-    for fault in faults {
-        let (kind, scope) = fault.into_parts();
-        state.faults().add(kind, scope);
-    }
-    if generated {
-        println!(
-            "Admin token (fault switches, journal): {}",
-            admin_token.expose_secret()
-        );
-    }
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let https = match tls_files {
-        None => None,
-        Some(files) => match start_https(&args.tls, &files, state.clone(), stopped.clone()).await {
-            Ok(task) => Some(task),
-            Err(error) => return fail(&error),
-        },
-    };
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        let _ = stop.send(true);
-    });
-    let served = crate::serve(listener, state, wait_for(stopped)).await;
-    if let Some(task) = https {
-        if let Ok(Err(error)) = task.await {
-            tracing::error!(error.cause = %error, "the HTTPS listener failed");
-        }
-    }
-    store.close().await;
-    match served {
-        Ok(()) => {
-            tracing::info!("openlines stopped");
-            ExitCode::SUCCESS
-        }
-        Err(error) => fail(&error),
     }
 }
 
-/// Binds the HTTPS listener and serves on it in a task of its own.
-async fn start_https(
-    tls: &TlsArgs,
-    files: &TlsFiles,
+/// Why `address` cannot be bound, with what to do about it.
+fn listen_error(flag: &str, address: SocketAddr, error: &std::io::Error) -> String {
+    let hint = match error.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "; another program (or another openlines) already listens there: stop it, or give \
+             {flag} another port"
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("; ports below 1024 need privileges: give {flag} a port above 1023")
+        }
+        std::io::ErrorKind::AddrNotAvailable => format!(
+            "; this machine has no such address: give {flag} one of its own, such as 127.0.0.1"
+        ),
+        _ => String::new(),
+    };
+    format!("cannot listen on {address} ({flag}): {error}{hint}; nothing was started")
+}
+
+/// Serves HTTPS on its bound listener in a task of its own.
+fn start_https(
+    https: Https,
     state: AppState,
     stopped: tokio::sync::watch::Receiver<bool>,
-) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, String> {
-    let config = tls::rustls_config(files)
-        .await
-        .map_err(|error| error.to_string())?;
-    let listener = std::net::TcpListener::bind(tls.https_listen)
-        .map_err(|error| format!("cannot listen on {}: {error}", tls.https_listen))?;
-    let address = listener.local_addr().unwrap_or(tls.https_listen);
-    tracing::info!(listen.address = %address, "HTTPS is listening");
-    println!(
-        "HTTPS on https://{address}/\n{}",
-        tls::trust_hints(&files.trust)
-    );
-    Ok(tokio::spawn(crate::serve_tls(
-        listener,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let Https {
+        files,
         config,
-        state,
-        wait_for(stopped),
-    )))
+        listener,
+    } = https;
+    if let Ok(address) = listener.local_addr() {
+        tracing::info!(listen.address = %address, "HTTPS is listening");
+        println!(
+            "HTTPS on https://{address}/\n{}",
+            tls::trust_hints(&files.trust)
+        );
+    }
+    tokio::spawn(crate::serve_tls(listener, config, state, wait_for(stopped)))
 }
 
 /// Resolves once `stopped` turns true (or its sender is gone).
@@ -355,31 +495,6 @@ fn print_demo_banner(address: SocketAddr) {
         limited = demo::LIMITED_WEBHOOK_CODE,
         token = demo::ACCESS_TOKEN,
     );
-}
-
-/// Resolves on SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutdown requested; finishing open requests");
 }
 
 /// The faults of `--fault` (one JSON object each) and of `--faults` / `OPENLINES_FAULTS` (an

@@ -39,16 +39,16 @@ pub fn routes() -> Router<AppState> {
         .route("/_openlines/admin/journal", get(journal))
 }
 
-fn ok(body: &Value) -> Response {
+pub(super) fn ok(body: &Value) -> Response {
     respond::write(StatusCode::OK, body, Format::Json)
 }
 
-fn refuse(error: &ApiError) -> Response {
+pub(super) fn refuse(error: &ApiError) -> Response {
     respond::error(error, Format::Json)
 }
 
 /// `Err` unless the request carries the admin token.
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = &state.settings().admin_token else {
         return Err(ApiError::new(ErrorCode::MethodNotFound));
     };

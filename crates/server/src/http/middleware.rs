@@ -4,6 +4,10 @@
 //!    the code masked);
 //! 2. catch-panic — a bug answers `500 INTERNAL_SERVER_ERROR` in the Bitrix shape, not a reset.
 //!
+//! What reaches ERROR: a failure of the server itself (a database error, a panic), logged
+//! once where it is handled. A client's mistake (4xx) or a fault an integrator switched on
+//! (forced 500, 503 limit) is not an error of the server and stays at DEBUG.
+//!
 //! Body size, parameter count, nesting depth and the per-call time limit are enforced inside
 //! the REST handler, because their answers must be Bitrix-shaped errors.
 
@@ -16,18 +20,25 @@ use axum::Router;
 use openlines_wire::ErrorCode;
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
 
 /// Wraps the routes in the middleware stack.
 pub fn wrap(routes: Router) -> Router {
     routes.layer(CatchPanicLayer::custom(panic_answer)).layer(
-        TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            tracing::info_span!(
-                "request",
-                http.method = %request.method(),
-                http.path = %mask_webhook_code(request.uri().path()),
-            )
-        }),
+        TraceLayer::new_for_http()
+            .make_span_with(|request: &Request<_>| {
+                tracing::info_span!(
+                    "request",
+                    http.method = %request.method(),
+                    http.path = %mask_webhook_code(request.uri().path()),
+                )
+            })
+            // tower-http logs every 5xx at ERROR by default. Ours are either logged already, once,
+            // with their cause (`rest.rs`, the panic handler above) or are no failure of the
+            // server at all: a 503 of the rate limit, a forced 500 an integrator switched on.
+            // Logging those at ERROR would page an operator for a client's test.
+            .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
     )
 }
 

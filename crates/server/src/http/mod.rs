@@ -6,6 +6,7 @@
 //! [`respond`] writes the envelope as JSON or XML with the portal's headers.
 
 pub mod admin;
+pub mod admin_snapshots;
 pub mod credentials;
 pub mod middleware;
 pub mod oauth;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/token", any(oauth::token))
         .route("/oauth/token/", any(oauth::token))
         .merge(admin::routes())
+        .merge(admin_snapshots::routes())
         .fallback(rest::entry)
         .with_state(state);
     middleware::wrap(routes)

@@ -8,7 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, crm, export, ids, import_sql, oauth, sessions,
+    access, admin, auth, chat_index, chats, crm, export, ids, import_sql, oauth, schema, sessions,
+    snapshot,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.
@@ -96,19 +97,88 @@ const STATEMENTS: &[(&str, &str)] = named![
     sessions::TRANSITION_SPAM,
     sessions::TRANSITION_TRANSFER_TO_USER,
     sessions::TRANSITION_TRANSFER_TO_QUEUE,
+    schema::APPLIED_MIGRATIONS,
 ];
 
-/// Statements only PostgreSQL runs (their SQLite counterparts are in the list above).
+/// Statements only PostgreSQL runs (their SQLite counterparts are in the list above, or in
+/// [`SQLITE_ONLY`]).
 const POSTGRES_ONLY: &[(&str, &str)] = named![
     crm::FIND_RECORD_FOR_UPDATE,
     ids::NEXT_CRM_ID_PG,
     ids::RAISE_AFTER_IMPORT_PG,
     import_sql::RAISE_SESSIONS_PG,
+    snapshot::POSTGRES_DATA_TABLES,
+    snapshot::POSTGRES_ID_POSITIONS,
+    snapshot::POSTGRES_SET_ID_POSITIONS,
+    snapshot::POSTGRES_COLUMNS,
+    snapshot::POSTGRES_BEGIN_CONSISTENT_READ,
+    schema::POSTGRES_HAS_MIGRATIONS_TABLE,
 ];
 
-/// Statements only SQLite runs (their PostgreSQL counterparts are in [`POSTGRES_ONLY`]).
-const SQLITE_ONLY: &[(&str, &str)] =
-    named![ids::NEXT_CRM_ID_SQLITE, ids::RAISE_AFTER_IMPORT_SQLITE];
+/// Statements only SQLite runs.
+const SQLITE_ONLY: &[(&str, &str)] = named![
+    ids::NEXT_CRM_ID_SQLITE,
+    ids::RAISE_AFTER_IMPORT_SQLITE,
+    snapshot::SQLITE_DATA_TABLES,
+    snapshot::SQLITE_ID_POSITIONS,
+    snapshot::SQLITE_SET_ID_POSITIONS,
+    snapshot::SQLITE_COLUMNS,
+    schema::SQLITE_HAS_MIGRATIONS_TABLE,
+];
+
+/// Snapshot templates, filled for a real table (`users`, two of its columns) so that they
+/// can be prepared: (name, template, engine), engine `None` for both.
+const SNAPSHOT_TEMPLATES: &[(&str, &str, Option<Engine>)] = &[
+    ("snapshot::COUNT_ROWS", snapshot::COUNT_ROWS, None),
+    (
+        "snapshot::SQLITE_ROWS_AS_JSON",
+        snapshot::SQLITE_ROWS_AS_JSON,
+        Some(Engine::Sqlite),
+    ),
+    (
+        "snapshot::SQLITE_INSERT_FROM_JSON",
+        snapshot::SQLITE_INSERT_FROM_JSON,
+        Some(Engine::Sqlite),
+    ),
+    ("snapshot::DELETE_ALL", snapshot::DELETE_ALL, None),
+    (
+        "snapshot::POSTGRES_ROWS_AS_JSON",
+        snapshot::POSTGRES_ROWS_AS_JSON,
+        Some(Engine::Postgres),
+    ),
+    (
+        "snapshot::POSTGRES_INSERT_FROM_JSON",
+        snapshot::POSTGRES_INSERT_FROM_JSON,
+        Some(Engine::Postgres),
+    ),
+    (
+        "snapshot::POSTGRES_LOCK_FOR_RESTORE",
+        snapshot::POSTGRES_LOCK_FOR_RESTORE,
+        Some(Engine::Postgres),
+    ),
+];
+
+/// Which engine a statement is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The snapshot templates of `engine` (or of both, `None`), filled for `users`.
+fn snapshot_templates(engine: Option<Engine>) -> Vec<(String, String)> {
+    let columns = ["id".to_owned(), "name".to_owned()];
+    SNAPSHOT_TEMPLATES
+        .iter()
+        .filter(|(_, _, only)| *only == engine)
+        .map(|(name, template, _)| {
+            (
+                format!("{name}[users]"),
+                snapshot::filled(template, "users", &columns),
+            )
+        })
+        .collect()
+}
 
 /// Lists of statements run one after another.
 const LISTS: &[(&str, &[&str])] = &[
@@ -151,18 +221,20 @@ const MULTI_ROW: &[(&str, &RowsSql)] = &[
 pub const SETUP: &[&str] = import_sql::CREATE_TEMP_TABLES;
 
 /// The statements only PostgreSQL runs, as `(name, sql)`.
-pub fn postgres_only() -> Vec<(String, &'static str)> {
+pub fn postgres_only() -> Vec<(String, String)> {
     POSTGRES_ONLY
         .iter()
-        .map(|(name, sql)| ((*name).to_owned(), *sql))
+        .map(|(name, sql)| ((*name).to_owned(), (*sql).to_owned()))
+        .chain(snapshot_templates(Some(Engine::Postgres)))
         .collect()
 }
 
 /// The statements only SQLite runs, as `(name, sql)`.
-pub fn sqlite_only() -> Vec<(String, &'static str)> {
+pub fn sqlite_only() -> Vec<(String, String)> {
     SQLITE_ONLY
         .iter()
-        .map(|(name, sql)| ((*name).to_owned(), *sql))
+        .map(|(name, sql)| ((*name).to_owned(), (*sql).to_owned()))
+        .chain(snapshot_templates(Some(Engine::Sqlite)))
         .collect()
 }
 
@@ -186,6 +258,7 @@ pub fn all() -> Vec<(String, String)> {
         statements.push((format!("{name}[rows=2]"), shape.sql(2, u8::MAX)));
         statements.push((format!("{name}[rows=1]"), shape.sql(1, 0)));
     }
+    statements.extend(snapshot_templates(None));
     statements
 }
 

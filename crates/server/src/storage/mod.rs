@@ -23,7 +23,9 @@ pub mod import;
 mod import_rows;
 mod import_sql;
 pub mod oauth;
+pub mod schema;
 pub mod sessions;
+pub mod snapshot;
 
 use crate::domain::connector::STANDARD_CONNECTORS;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

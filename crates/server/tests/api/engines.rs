@@ -42,7 +42,7 @@ async fn every_catalogued_statement_prepares_on_sqlite_and_postgres() {
         .unwrap();
     let mut failures = prepare_catalog!(&mut sqlite);
     for (name, sql) in catalog::sqlite_only() {
-        if let Err(error) = sqlite.prepare(sql).await {
+        if let Err(error) = sqlite.prepare(&sql).await {
             failures.push(format!("{name}: {error}"));
         }
     }
@@ -55,7 +55,7 @@ async fn every_catalogued_statement_prepares_on_sqlite_and_postgres() {
     let mut postgres = PgConnection::connect(&schema.url()).await.unwrap();
     let mut failures = prepare_catalog!(&mut postgres);
     for (name, sql) in catalog::postgres_only() {
-        if let Err(error) = postgres.prepare(sql).await {
+        if let Err(error) = postgres.prepare(&sql).await {
             failures.push(format!("{name}: {error}"));
         }
     }

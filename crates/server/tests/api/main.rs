@@ -3,12 +3,14 @@
 //! file (or PostgreSQL schema, see `helpers`) and talks HTTP to it.
 
 mod helpers;
+mod served;
 #[path = "../services/mod.rs"]
 mod services;
 
 mod auth;
 mod batch;
 mod chat_get;
+mod cli_errors;
 mod concurrency;
 mod crm_records;
 mod engines;
@@ -23,8 +25,10 @@ mod lifecycle;
 mod limits;
 mod oauth;
 mod read_levels;
+mod reset;
 mod routing;
 mod scopes;
+mod start;
 mod test_schemas;
 mod tls;
 mod utility;
