@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use tokio::io::BufReader;
 
-/// The tables `migrate` fills by itself (the standard connectors, the default open line):
+/// The tables `migrate` fills by itself (the standard connectors, the default open line, and
+/// on SQLite the CRM id counters):
 /// rows there do not make a database "not empty".
-const SEEDED_TABLES: &[&str] = &["connectors", "lines"];
+const SEEDED_TABLES: &[&str] = &["connectors", "lines", "crm_id_counters"];
 
 /// The database `serve` runs on.
 #[derive(Debug)]
