@@ -20,21 +20,23 @@ pub async fn check_read(
     record: CrmRef,
     denied: impl FnOnce() -> ApiError,
 ) -> Result<Readable, ApiError> {
+    read_access(ctx, record).await?.ok_or_else(denied)
+}
+
+/// The caller's CRM read access to `record`: `None` when refused. `Err` only when the
+/// database failed, which callers must pass on (a 500), never take for a refusal.
+pub async fn read_access(ctx: &CallContext, record: CrmRef) -> Result<Option<Readable>, ApiError> {
     let store = ctx.state.store();
     let Some(access) = store.crm_record_access(record).await? else {
-        return Ok(Readable::Missing);
+        return Ok(Some(Readable::Missing));
     };
     let user = &ctx.caller.user;
     if user.is_admin {
-        return Ok(Readable::Yes);
+        return Ok(Some(Readable::Yes));
     }
     let level = store
         .read_level(user.id, record.entity_type.as_str())
         .await?;
     let reader = store.reader(user).await?;
-    if can_read(&reader, level, &access) {
-        Ok(Readable::Yes)
-    } else {
-        Err(denied())
-    }
+    Ok(can_read(&reader, level, &access).then_some(Readable::Yes))
 }

@@ -6,8 +6,10 @@ mod helpers;
 #[path = "../services/mod.rs"]
 mod services;
 
+mod access_checks;
 mod auth;
 mod batch;
+
 mod chat_get;
 mod concurrency;
 mod crm_records;
