@@ -68,13 +68,12 @@ pub async fn serve_tls(
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.
+/// Connections are capped and timed as `state`'s settings say ([`http::connections`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.settings().connections;
+    http::connections::serve(listener, app(state), limits, shutdown).await
 }

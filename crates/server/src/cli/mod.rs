@@ -2,6 +2,7 @@
 //! variable. `main` parses and calls [`run`]; each subcommand lives in its own file.
 
 pub mod app;
+pub mod connection_args;
 pub mod credentials;
 pub mod export;
 pub mod import;

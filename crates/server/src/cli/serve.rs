@@ -45,6 +45,8 @@ pub struct ServeArgs {
     pub utc_offset: UtcOffset,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub connections: super::connection_args::ConnectionArgs,
     /// Lifetime of access tokens issued by /oauth/token/, in seconds.
     #[arg(long, env = "OPENLINES_ACCESS_TOKEN_TTL", default_value_t = 3600)]
     pub access_token_ttl: i64,
@@ -237,6 +239,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         refresh_token_ttl: args.refresh_token_ttl,
         admin_token: Some(admin_token.clone()),
         journal_capacity: args.journal_size,
+        connections: args.connections.limits(),
     };
     tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
     if args.demo {

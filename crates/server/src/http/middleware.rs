@@ -2,7 +2,9 @@
 //! 1. trace — one span per request with method, path and status; never parameters or bodies,
 //!    because webhook codes travel in the path and tokens in the body (the path is logged with
 //!    the code masked);
-//! 2. catch-panic — a bug answers `500 INTERNAL_SERVER_ERROR` in the Bitrix shape, not a reset.
+//! 2. catch-panic — a bug answers `500 INTERNAL_SERVER_ERROR` in the Bitrix shape, not a reset;
+//! 3. unread body — a body left unread by an early answer is drained, or the answer says
+//!    `Connection: close` (see [`super::unread_body`]).
 //!
 //! Body size, parameter count, nesting depth and the per-call time limit are enforced inside
 //! the REST handler, because their answers must be Bitrix-shaped errors.
@@ -20,15 +22,20 @@ use tower_http::trace::TraceLayer;
 
 /// Wraps the routes in the middleware stack.
 pub fn wrap(routes: Router) -> Router {
-    routes.layer(CatchPanicLayer::custom(panic_answer)).layer(
-        TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            tracing::info_span!(
-                "request",
-                http.method = %request.method(),
-                http.path = %mask_webhook_code(request.uri().path()),
-            )
-        }),
-    )
+    routes
+        .layer(axum::middleware::from_fn(
+            super::unread_body::drain_or_close,
+        ))
+        .layer(CatchPanicLayer::custom(panic_answer))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::info_span!(
+                    "request",
+                    http.method = %request.method(),
+                    http.path = %mask_webhook_code(request.uri().path()),
+                )
+            }),
+        )
 }
 
 fn panic_answer(_panic: Box<dyn Any + Send + 'static>) -> Response {

@@ -6,6 +6,7 @@
 //! [`respond`] writes the envelope as JSON or XML with the portal's headers.
 
 pub mod admin;
+pub mod connections;
 pub mod credentials;
 pub mod middleware;
 pub mod oauth;
@@ -13,6 +14,7 @@ pub mod params;
 pub mod respond;
 pub mod rest;
 pub mod route;
+pub mod unread_body;
 pub mod xml;
 
 use crate::state::AppState;

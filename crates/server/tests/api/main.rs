@@ -12,6 +12,7 @@ mod batch;
 
 mod chat_get;
 mod concurrency;
+mod connections;
 mod crm_records;
 mod engines;
 mod envelope;
@@ -23,6 +24,7 @@ mod import_batches;
 mod lifecycle;
 mod limits;
 mod oauth;
+mod raw_http;
 mod routing;
 mod scopes;
 mod tls;
