@@ -14,6 +14,7 @@ mod chat_get;
 mod concurrency;
 mod connections;
 mod crm_records;
+mod edge_hardening;
 mod engines;
 mod envelope;
 mod export;
