@@ -26,6 +26,7 @@ mod lifecycle;
 mod limits;
 mod oauth;
 mod raw_http;
+mod regressions;
 mod routing;
 mod scopes;
 mod tls;
