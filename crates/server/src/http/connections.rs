@@ -7,6 +7,9 @@
 //! since, or busy with requests), moved on by the bytes that arrive and by requests starting
 //! and ending. A watchdog closes the connection when the phase's deadline passes. A busy
 //! connection has no deadline here; the method's own time limit is in `rest.rs`.
+//!
+//! The same loop serves HTTPS ([`Transport::Tls`]): the TLS handshake must finish within the
+//! header time limit too.
 
 use super::respond;
 use super::route::Format;
@@ -16,7 +19,7 @@ use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use openlines_wire::ErrorCode;
 use std::convert::Infallible;
 use std::future::Future;
@@ -53,6 +56,23 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// Plain HTTP, or HTTPS with this configuration (read again for each connection, so a
+/// reloaded certificate takes effect).
+#[derive(Clone)]
+pub enum Transport {
+    Plain,
+    Tls(axum_server::tls_rustls::RustlsConfig),
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Transport::Plain => "Plain",
+            Transport::Tls(_) => "Tls",
+        })
+    }
+}
+
 /// Connections over the cap that may be answered at once; beyond these a new connection is
 /// closed without an answer, so a flood costs no more than this many tasks.
 const REFUSALS_AT_ONCE: usize = 64;
@@ -61,6 +81,7 @@ const REFUSALS_AT_ONCE: usize = 64;
 /// requests finish.
 pub async fn serve(
     listener: TcpListener,
+    transport: Transport,
     app: Router,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -84,30 +105,21 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         if let Ok(slot) = Arc::clone(&slots).try_acquire_owned() {
-            let watch = Arc::new(Watch::new());
-            let io = TokioIo::new(Watched {
-                inner: stream,
-                watch: Arc::clone(&watch),
-            });
-            let service = hyper::service::service_fn({
-                let app = app.clone();
-                let watch = Arc::clone(&watch);
-                move |request| answer(app.clone(), Arc::clone(&watch), remote, request)
-            });
-            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-            let connection = graceful.watch(builder.serve_connection(io, service).into_owned());
+            let connection = Connection {
+                app: app.clone(),
+                watch: Arc::new(Watch::new()),
+                remote,
+                limits,
+            };
+            let (transport, watcher) = (transport.clone(), graceful.watcher());
             tokio::spawn(async move {
-                tokio::select! {
-                    _ = connection => {}
-                    () = watch.expired(limits) => {
-                        tracing::debug!(client = %remote, "closed an idle or slow connection");
-                    }
-                }
+                connection.run(stream, transport, watcher).await;
                 drop(slot);
             });
         } else if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
+            let transport = transport.clone();
             tokio::spawn(async move {
-                refuse(stream, limits.header_read_timeout).await;
+                refuse(stream, &transport, limits.header_read_timeout).await;
                 drop(permit);
             });
         }
@@ -116,6 +128,64 @@ pub async fn serve(
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// One accepted connection within its slot.
+struct Connection {
+    app: Router,
+    watch: Arc<Watch>,
+    remote: SocketAddr,
+    limits: ConnectionLimits,
+}
+
+impl Connection {
+    /// Serves the connection until it ends, or its watchdog or the TLS handshake's time
+    /// limit ends it.
+    async fn run(self, stream: TcpStream, transport: Transport, watcher: Watcher) {
+        let socket = Watched {
+            inner: stream,
+            watch: Arc::clone(&self.watch),
+        };
+        let watch = Arc::clone(&self.watch);
+        let (remote, limits) = (self.remote, self.limits);
+        let served = async {
+            match transport {
+                Transport::Plain => self.serve(socket, watcher).await,
+                Transport::Tls(config) => {
+                    let acceptor = tokio_rustls::TlsAcceptor::from(config.get_inner());
+                    if let Ok(Ok(tls)) =
+                        tokio::time::timeout(limits.header_read_timeout, acceptor.accept(socket))
+                            .await
+                    {
+                        self.serve(tls, watcher).await;
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            () = served => {}
+            () = watch.expired(limits) => {
+                tracing::debug!(client = %remote, "closed an idle or slow connection");
+            }
+        }
+    }
+
+    async fn serve<I>(self, io: I, watcher: Watcher)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Connection {
+            app, watch, remote, ..
+        } = self;
+        let service = hyper::service::service_fn(move |request| {
+            answer(app.clone(), Arc::clone(&watch), remote, request)
+        });
+        let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+        let connection = builder
+            .serve_connection(TokioIo::new(io), service)
+            .into_owned();
+        let _ = watcher.watch(connection).await;
+    }
 }
 
 /// One request through the router, with the peer address the handlers read, and the
@@ -133,16 +203,28 @@ async fn answer(
 
 /// Answers one connection over the cap: `503 QUERY_LIMIT_EXCEEDED` (clients back off and
 /// retry, as after the leaky bucket), `Connection: close`, within the header time limit.
-async fn refuse(stream: TcpStream, header_read_timeout: Duration) {
+async fn refuse(stream: TcpStream, transport: &Transport, header_read_timeout: Duration) {
     let service = hyper::service::service_fn(|_request: hyper::Request<Incoming>| async {
         let error =
             ApiError::with_description(ErrorCode::QueryLimitExceeded, "Too many open connections");
         Ok::<_, Infallible>(respond::error(&error, Format::Json))
     });
-    let connection = hyper::server::conn::http1::Builder::new()
-        .keep_alive(false)
-        .serve_connection(TokioIo::new(stream), service);
-    let _ = tokio::time::timeout(header_read_timeout, connection).await;
+    let answered = async {
+        let mut http1 = hyper::server::conn::http1::Builder::new();
+        http1.keep_alive(false);
+        match transport {
+            Transport::Plain => {
+                let _ = http1.serve_connection(TokioIo::new(stream), service).await;
+            }
+            Transport::Tls(config) => {
+                let acceptor = tokio_rustls::TlsAcceptor::from(config.get_inner());
+                if let Ok(tls) = acceptor.accept(stream).await {
+                    let _ = http1.serve_connection(TokioIo::new(tls), service).await;
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(header_read_timeout, answered).await;
 }
 
 /// Where a connection is between requests.

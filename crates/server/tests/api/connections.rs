@@ -209,3 +209,60 @@ async fn verbs_other_than_get_and_post_are_refused_before_dispatch() {
     let next = app.call(ADMIN_HOOK, "crm.lead.add", add("after")).await;
     assert_eq!(next.result(), &json!(first + 1));
 }
+
+/// The HTTPS listener has the same limits: a connection that never starts its TLS handshake
+/// is closed, and connections over the cap are refused.
+#[tokio::test]
+async fn https_connections_have_the_same_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = openlines::tls::self_signed_in(dir.path()).unwrap();
+    let app = TestApp::demo().await;
+    let state = openlines::state::AppState::new(
+        app.store.clone(),
+        Settings {
+            connections: limits(1, 60, 1),
+            ..quiet_settings()
+        },
+        openlines::clock::Clock::default(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let config = openlines::tls::rustls_config(&files).await.unwrap();
+    tokio::spawn(openlines::serve_tls(
+        listener,
+        config,
+        state,
+        std::future::pending(),
+    ));
+    let mut silent = RawConnection::open(address).await;
+    let closed = tokio::time::timeout(PATIENCE, silent.closed_by_server()).await;
+    assert_eq!(closed, Ok(true), "closed by the 1 s header limit");
+    // Each client keeps its connection open after its request; the cap is one.
+    let client = || {
+        let ca = reqwest::Certificate::from_pem(&std::fs::read(&files.trust).unwrap()).unwrap();
+        reqwest::Client::builder()
+            .add_root_certificate(ca)
+            .build()
+            .unwrap()
+    };
+    let url = format!(
+        "https://localhost:{}{ADMIN_HOOK}/server.time",
+        address.port()
+    );
+    let first = client();
+    let mut served = false;
+    for _ in 0..200 {
+        // The slot of the silent connection is freed a moment after its close.
+        if first.get(&url).send().await.unwrap().status() == 200 {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(served);
+    let refused = client().get(&url).send().await.unwrap();
+    crate::helpers::Answer::read(refused).await.assert_error(
+        503,
+        json!({"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many open connections"}),
+    );
+}
