@@ -81,29 +81,79 @@ pub fn masked(params: &Map<String, Value>) -> Value {
     }
 }
 
+/// Whether a parameter with this name holds a credential.
+fn secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["token", "secret", "password", "auth", "code"]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
 fn mask_value(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(key, value)| {
-                    let lower = key.to_ascii_lowercase();
-                    let secret = ["token", "secret", "password", "auth", "code"]
-                        .iter()
-                        .any(|word| lower.contains(word));
-                    (
-                        key.clone(),
-                        if secret {
-                            Value::String("***".into())
-                        } else {
-                            mask_value(value)
-                        },
-                    )
+                    let masked = if secret_name(key) {
+                        Value::String("***".into())
+                    } else {
+                        mask_value(value)
+                    };
+                    (key.clone(), masked)
                 })
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(mask_value).collect()),
+        Value::String(text) => Value::String(mask_query(text)),
         other => other.clone(),
     }
+}
+
+/// A `batch` command is a string `method?query`, and its query may carry `auth=…` like any
+/// request: mask the values of secret-looking names in it. A value that is itself a query (a
+/// batch inside a batch is encoded twice) is masked in turn. Other text is kept as it is.
+fn mask_query(text: &str) -> String {
+    if !text.contains('=') {
+        return text.to_owned();
+    }
+    let (head, query) = match text.split_once('?') {
+        Some((method, query)) => (Some(method), query),
+        None => (None, text),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| {
+            let Some((name, value)) = pair.split_once('=') else {
+                return pair.to_owned();
+            };
+            let name_decoded = decode(name);
+            if secret_name(&name_decoded) {
+                return format!("{name}=***");
+            }
+            let value_decoded = decode(value);
+            let masked = mask_query(&value_decoded);
+            if masked == value_decoded {
+                pair.to_owned()
+            } else {
+                format!(
+                    "{name}={}",
+                    form_urlencoded::byte_serialize(masked.as_bytes()).collect::<String>()
+                )
+            }
+        })
+        .collect();
+    match head {
+        Some(method) => format!("{method}?{}", pairs.join("&")),
+        None => pairs.join("&"),
+    }
+}
+
+/// Percent- and plus-decoding of one query component.
+fn decode(component: &str) -> String {
+    form_urlencoded::parse(format!("x={component}").as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

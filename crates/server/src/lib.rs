@@ -37,7 +37,6 @@ pub mod tls;
 
 use state::AppState;
 use std::future::Future;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// The HTTP application for `state`.
@@ -46,37 +45,30 @@ pub fn app(state: AppState) -> axum::Router {
 }
 
 /// Serves `state` over HTTPS on `listener` until `shutdown` completes. Requests are marked as
-/// having arrived over TLS (what `--require-https` checks).
+/// having arrived over TLS (what `--require-https` checks). Connections are capped and timed
+/// as for plain HTTP ([`http::connections`]).
 pub async fn serve_tls(
     listener: std::net::TcpListener,
     tls: axum_server::tls_rustls::RustlsConfig,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state)
-        .layer(axum::Extension(http::rest::ServedOverTls))
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let handle = axum_server::Handle::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-    });
+    let limits = state.settings().connections;
+    let app = app(state).layer(axum::Extension(http::rest::ServedOverTls));
     listener.set_nonblocking(true)?;
-    axum_server::from_tcp_rustls(listener, tls)?
-        .handle(handle)
-        .serve(app)
-        .await
+    let listener = TcpListener::from_std(listener)?;
+    let transport = http::connections::Transport::Tls(tls);
+    http::connections::serve(listener, transport, app, limits, shutdown).await
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.
+/// Connections are capped and timed as `state`'s settings say ([`http::connections`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.settings().connections;
+    let transport = http::connections::Transport::Plain;
+    http::connections::serve(listener, transport, app(state), limits, shutdown).await
 }

@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::faults::Faults;
+use crate::http::connections::ConnectionLimits;
 use crate::journal::Journal;
 use crate::limits::{LimitSettings, Limiter};
 use crate::snapshots::Snapshots;
@@ -35,6 +36,8 @@ pub struct Settings {
     pub admin_token: Option<SecretString>,
     /// How many requests the call journal keeps.
     pub journal_capacity: usize,
+    /// The cap on open connections and their header and idle time limits.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for Settings {
@@ -52,6 +55,7 @@ impl Default for Settings {
             refresh_token_ttl: 180 * 24 * 3600,
             admin_token: None,
             journal_capacity: 200,
+            connections: ConnectionLimits::default(),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod admin_client;
 pub mod app;
+pub mod connection_args;
 pub mod credentials;
 pub mod db;
 pub mod export;

@@ -69,6 +69,8 @@ pub struct ServeArgs {
     pub utc_offset: UtcOffset,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub connections: super::connection_args::ConnectionArgs,
     /// Lifetime of access tokens issued by /oauth/token/, in seconds.
     #[arg(long, env = "OPENLINES_ACCESS_TOKEN_TTL", default_value_t = 3600)]
     pub access_token_ttl: i64,
@@ -417,6 +419,7 @@ fn settings(args: &ServeArgs, admin_token: SecretString) -> Settings {
         refresh_token_ttl: args.refresh_token_ttl,
         admin_token: Some(admin_token),
         journal_capacity: args.journal_size,
+        connections: args.connections.limits(),
     }
 }
 

@@ -2,7 +2,9 @@
 //!
 //! Authenticated only by the admin token (`--admin-token`), as `Authorization: Bearer`,
 //! compared in constant time; webhook codes and OAuth tokens never open it. Without an admin
-//! token configured the endpoint does not exist (404).
+//! token configured the endpoint does not exist (404). The token is checked before anything
+//! else, the body included (a stranger learns nothing and costs no body read), and every
+//! answer, errors included, is JSON.
 //!
 //! - `GET /_openlines/admin/faults` → `{"faults":[…]}`
 //! - `POST /_openlines/admin/faults` `{"kind":…, …, "webhook"?: code, "token"?: access token}` → `{"id":N}`
@@ -16,8 +18,9 @@ use crate::domain::credentials::SecretHash;
 use crate::faults::{FaultKind, FaultScope};
 use crate::rpc::ApiError;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::body::{to_bytes, Body};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -25,7 +28,6 @@ use openlines_wire::ErrorCode;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 /// The admin routes (merged under the main router).
 pub fn routes() -> Router<AppState> {
@@ -37,6 +39,44 @@ pub fn routes() -> Router<AppState> {
         .route("/_openlines/admin/faults/{id}", delete(remove_fault))
         .route("/_openlines/admin/tokens/expire", post(expire_token))
         .route("/_openlines/admin/journal", get(journal))
+        .method_not_allowed_fallback(wrong_verb)
+}
+
+/// A known admin path with a verb it does not serve: still the token first, then a JSON 405.
+async fn wrong_verb(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(denied) = authorize(&state, &headers) {
+        return refuse(&denied);
+    }
+    refuse(
+        &ApiError::with_description(
+            ErrorCode::InvalidRequest,
+            "This admin path does not accept that HTTP method",
+        )
+        .with_status(405),
+    )
+}
+
+/// The authorized request's body parsed as JSON `T`; a body over the limit, not UTF-8 or not
+/// the expected shape is a JSON error.
+async fn json_body<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    body: Body,
+    shape: &str,
+) -> Result<T, ApiError> {
+    let limit = state.settings().max_body_bytes;
+    let bytes = to_bytes(body, limit).await.map_err(|_| {
+        ApiError::with_description(
+            ErrorCode::InvalidRequest,
+            format!("Request body is larger than {limit} bytes"),
+        )
+        .with_status(413)
+    })?;
+    serde_json::from_slice(&bytes).map_err(|error| {
+        ApiError::with_description(
+            ErrorCode::ErrorArgument,
+            format!("Invalid {shape}: {error}"),
+        )
+    })
 }
 
 pub(super) fn ok(body: &Value) -> Response {
@@ -102,18 +142,13 @@ impl NewFault {
     }
 }
 
-async fn add_fault(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
-    if let Err(denied) = authorize(&state, &headers) {
+async fn add_fault(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if let Err(denied) = authorize(&state, request.headers()) {
         return refuse(&denied);
     }
-    let fault: NewFault = match serde_json::from_str(&body) {
+    let fault: NewFault = match json_body(&state, request.into_body(), "fault").await {
         Ok(fault) => fault,
-        Err(error) => {
-            return refuse(&ApiError::with_description(
-                ErrorCode::ErrorArgument,
-                format!("Invalid fault: {error}"),
-            ));
-        }
+        Err(error) => return refuse(&error),
     };
     let (kind, scope) = fault.into_parts();
     let id = state.faults().add(kind, scope);
@@ -127,14 +162,13 @@ async fn clear_faults(State(state): State<AppState>, headers: HeaderMap) -> Resp
     ok(&json!({"removed": state.faults().clear()}))
 }
 
-async fn remove_fault(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Err(denied) = authorize(&state, &headers) {
+async fn remove_fault(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if let Err(denied) = authorize(&state, request.headers()) {
         return refuse(&denied);
     }
+    // The last path segment, read by hand: a `Path` extractor would reject a malformed one in
+    // plain text before the token was checked.
+    let id = request.uri().path().rsplit('/').next().unwrap_or("");
     if id.parse().is_ok_and(|id| state.faults().remove(id)) {
         ok(&json!({"removed": 1}))
     } else {
@@ -150,12 +184,14 @@ struct ExpireToken {
     access_token: String,
 }
 
-async fn expire_token(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
-    if let Err(denied) = authorize(&state, &headers) {
+async fn expire_token(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if let Err(denied) = authorize(&state, request.headers()) {
         return refuse(&denied);
     }
-    let Ok(request) = serde_json::from_str::<ExpireToken>(&body) else {
-        return refuse(&ApiError::argument_empty("access_token"));
+    let request: ExpireToken = match json_body(&state, request.into_body(), "request").await {
+        Ok(request) => request,
+        Err(error) if error.status() == 413 => return refuse(&error),
+        Err(_) => return refuse(&ApiError::argument_empty("access_token")),
     };
     let hash = SecretHash::of(&SecretString::from(request.access_token));
     match state
@@ -172,17 +208,14 @@ async fn expire_token(State(state): State<AppState>, headers: HeaderMap, body: S
     }
 }
 
-async fn journal(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(denied) = authorize(&state, &headers) {
+async fn journal(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if let Err(denied) = authorize(&state, request.headers()) {
         return refuse(&denied);
     }
-    let limit = query
-        .get("limit")
-        .and_then(|limit| limit.parse().ok())
+    // Read by hand: a malformed query string must not become a plain-text rejection.
+    let limit = form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
+        .find(|(name, _)| name == "limit")
+        .and_then(|(_, limit)| limit.parse().ok())
         .unwrap_or(50);
     ok(&json!({"entries": state.journal().last(limit)}))
 }

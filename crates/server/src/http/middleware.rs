@@ -2,7 +2,9 @@
 //! 1. trace — one span per request with method, path and status; never parameters or bodies,
 //!    because webhook codes travel in the path and tokens in the body (the path is logged with
 //!    the code masked);
-//! 2. catch-panic — a bug answers `500 INTERNAL_SERVER_ERROR` in the Bitrix shape, not a reset.
+//! 2. catch-panic — a bug answers `500 INTERNAL_SERVER_ERROR` in the Bitrix shape, not a reset;
+//! 3. unread body — a body left unread by an early answer is drained, or the answer says
+//!    `Connection: close` (see [`super::unread_body`]).
 //!
 //! What reaches ERROR: a failure of the server itself (a database error, a panic), logged
 //! once where it is handled. A client's mistake (4xx) or a fault an integrator switched on
@@ -25,21 +27,26 @@ use tracing::Level;
 
 /// Wraps the routes in the middleware stack.
 pub fn wrap(routes: Router) -> Router {
-    routes.layer(CatchPanicLayer::custom(panic_answer)).layer(
-        TraceLayer::new_for_http()
-            .make_span_with(|request: &Request<_>| {
+    routes
+        .layer(axum::middleware::from_fn(
+            super::unread_body::drain_or_close,
+        ))
+        .layer(CatchPanicLayer::custom(panic_answer))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
                 tracing::info_span!(
                     "request",
                     http.method = %request.method(),
                     http.path = %mask_webhook_code(request.uri().path()),
                 )
             })
-            // tower-http logs every 5xx at ERROR by default. Ours are either logged already, once,
-            // with their cause (`rest.rs`, the panic handler above) or are no failure of the
-            // server at all: a 503 of the rate limit, a forced 500 an integrator switched on.
-            // Logging those at ERROR would page an operator for a client's test.
-            .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
-    )
+                // tower-http logs every 5xx at ERROR by default. Ours are either logged already,
+                // once, with their cause (`rest.rs`, the panic handler above) or are no failure
+                // of the server at all: a 503 of the rate limit, a forced 500 an integrator
+                // switched on. Logging those at ERROR would page an operator for a client's test.
+                .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
+        )
 }
 
 fn panic_answer(_panic: Box<dyn Any + Send + 'static>) -> Response {

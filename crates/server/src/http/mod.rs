@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod admin_snapshots;
+pub mod connections;
 pub mod credentials;
 pub mod middleware;
 pub mod oauth;
@@ -14,6 +15,7 @@ pub mod params;
 pub mod respond;
 pub mod rest;
 pub mod route;
+pub mod unread_body;
 pub mod xml;
 
 use crate::state::AppState;

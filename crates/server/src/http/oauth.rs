@@ -4,7 +4,7 @@
 //! GET with a query string and POST with a form both work, as on `oauth.bitrix.info`.
 
 use super::params;
-use super::rest::is_https;
+use super::rest::{client_address, is_https};
 use crate::domain::credentials::{generate_token, SecretHash};
 use crate::state::AppState;
 use crate::storage::oauth::{NewPair, NewPairOwned};
@@ -41,6 +41,8 @@ async fn grant(state: &AppState, request: Request<Body>) -> Result<Value, OAuthE
         "invalid_request",
         "Malformed request",
     );
+    let client = client_address(&request, state.settings().trust_forwarded_for);
+    admit(state, &client).await?;
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, state.settings().max_body_bytes)
         .await
@@ -156,6 +158,27 @@ async fn grant(state: &AppState, request: Request<Body>) -> Result<Value, OAuthE
         "user_id": user_id,
         "refresh_token": refresh.expose_secret(),
     }))
+}
+
+/// The token endpoint shares the client's leaky bucket with `/rest/`: otherwise it would be
+/// the one place where client secrets can be guessed at full speed.
+async fn admit(state: &AppState, client: &str) -> Result<(), OAuthError> {
+    match state.limiter().admit(client, state.clock().now()).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(OAuthError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "QUERY_LIMIT_EXCEEDED",
+            "Too many requests",
+        )),
+        Err(error) => {
+            tracing::error!(error.cause = %error, "token endpoint failed: limiter state");
+            Err(OAuthError(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "Internal server error",
+            ))
+        }
+    }
 }
 
 fn server_error(error: crate::storage::StoreError) -> OAuthError {

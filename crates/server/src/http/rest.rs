@@ -31,6 +31,9 @@ pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Res
         respond::add_portal_headers(response.headers_mut());
         return response;
     }
+    if !accepted_verb(request.method()) {
+        return verb_refused(request.method(), format);
+    }
     let mut trace = Trace::new(&state, &path.method, started);
     let response = match call(&state, path, request, started, &mut trace).await {
         Ok(response) => response,
@@ -197,7 +200,7 @@ async fn request_faults(
 /// The client's address, the key of its leaky bucket (with the one portal this server is).
 /// Behind a trusted proxy it is the last `X-Forwarded-For` entry: the proxy appends the peer
 /// it saw, while anything before it came from the client and may be forged.
-fn client_address(request: &Request<Body>, trust_forwarded_for: bool) -> String {
+pub(super) fn client_address(request: &Request<Body>, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
         .then(|| {
             request
@@ -248,6 +251,29 @@ fn timed_out(seconds: u64) -> ApiError {
         ErrorCode::InternalServerError,
         format!("The method did not finish within {seconds} s"),
     )
+}
+
+/// A portal runs methods for GET and POST only (OPTIONS is the CORS preflight above). Any other
+/// verb is refused here, before the method lookup, so it can have no side effect: `CONNECT` or
+/// `PUT` must never create a lead, and `HEAD` would run a method only to drop its answer.
+fn accepted_verb(method: &Method) -> bool {
+    method == Method::GET || method == Method::POST
+}
+
+/// `405 INVALID_REQUEST` with `Allow`, not journaled and not logged as an error: it is the
+/// client's mistake, and the method never ran.
+fn verb_refused(method: &Method, format: Format) -> Response {
+    let error = ApiError::with_description(
+        ErrorCode::InvalidRequest,
+        format!("HTTP method {method} is not accepted; use GET or POST"),
+    )
+    .with_status(405);
+    let mut response = respond::error(&error, format);
+    response.headers_mut().insert(
+        axum::http::header::ALLOW,
+        axum::http::HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    response
 }
 
 /// Paths outside `/rest/` answer like an unknown method.

@@ -26,3 +26,32 @@ fn keeps_the_newest_entries_and_masks_secrets() {
         json!({"refresh_token":"***","FIELDS":{"CODE":"***","TITLE":"t"}})
     );
 }
+
+#[test]
+fn masks_credentials_inside_batch_command_strings() {
+    let Value::Object(params) = json!({
+        "halt": 0,
+        "cmd": {
+            "a": "crm.deal.get?id=288&auth=s3cr3t",
+            "b": "batch?cmd%5Bx%5D=crm.lead.get%3Fid%3D1%26access_token%3Dhidden",
+            "c": "server.time",
+            "d": "profile?AUTH=x&id=1"
+        }
+    }) else {
+        unreachable!()
+    };
+    let masked = masked(&params).to_string();
+    assert!(
+        !masked.contains("s3cr3t") && !masked.contains("hidden"),
+        "{masked}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&masked).unwrap()["cmd"],
+        json!({
+            "a": "crm.deal.get?id=288&auth=***",
+            "b": "batch?cmd%5Bx%5D=crm.lead.get%3Fid%3D1%26access_token%3D***",
+            "c": "server.time",
+            "d": "profile?AUTH=***&id=1"
+        })
+    );
+}

@@ -35,14 +35,34 @@ async fn target(ctx: &CallContext, params: &Params) -> Result<(i64, CrmRef), Api
         entity_type: kind,
         id,
     };
-    match check_read(ctx, record, || {
-        ApiError::access_denied("You don't have access to this action")
-    })
-    .await?
-    {
-        Readable::Yes => Ok((activity, record)),
+    match check_read(ctx, record, denied).await? {
+        Readable::Yes => {
+            let owners = ctx.state.store().bindings_of_session(activity).await?;
+            check_owners(ctx, &owners).await?;
+            Ok((activity, record))
+        }
         Readable::Missing => Err(not_found("Owner not found")),
     }
+}
+
+fn denied() -> ApiError {
+    ApiError::access_denied("You don't have access to this action")
+}
+
+/// The activity's owners are the records it is bound to now; the caller must be able to read
+/// every one of them (Bitrix24 checks the activity's owner as well as the target). Otherwise
+/// `list` would show a record the caller may not read, and `add` could pull a chat out from
+/// under a record she may not read into one she may. An activity bound to nothing has no
+/// owner to protect.
+async fn check_owners(ctx: &CallContext, owners: &[(String, i64)]) -> Result<(), ApiError> {
+    for (kind, id) in owners {
+        let (Ok(entity_type), Some(id)) = (kind.parse::<CrmEntityType>(), CrmEntityId::new(*id))
+        else {
+            continue;
+        };
+        check_read(ctx, CrmRef { entity_type, id }, denied).await?;
+    }
+    Ok(())
 }
 
 /// `crm.activity.binding.add`: `true` (also when already bound).
@@ -75,9 +95,9 @@ pub async fn list(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
     if store.session(activity).await?.is_none() {
         return Err(not_found("Activity not found"));
     }
-    let bindings: Vec<Value> = store
-        .bindings_of_session(activity)
-        .await?
+    let owners = store.bindings_of_session(activity).await?;
+    check_owners(&ctx, &owners).await?;
+    let bindings: Vec<Value> = owners
         .into_iter()
         .filter_map(|(kind, id)| {
             let kind: CrmEntityType = kind.parse().ok()?;

@@ -2,7 +2,7 @@
 //! parameters, finding the chat they act on, and the caller's permission on the record.
 
 use super::args::php_numeric_int;
-use super::crm_read::{check_read, Readable};
+use super::crm_read::{read_access, Readable};
 use crate::domain::crm::{CrmEntityId, CrmEntityType, CrmRef};
 use crate::rpc::{ApiError, CallContext};
 use crate::storage::auth::UserRow;
@@ -54,11 +54,9 @@ pub async fn can_read_record(
         },
         ..ctx.clone()
     };
-    let denied = || ApiError::new(ErrorCode::AccessDenied);
-    match check_read(&as_user, record, denied).await {
-        Ok(Readable::Yes) => Ok(true),
-        Ok(Readable::Missing) | Err(_) => Ok(false),
-    }
+    // A database failure is passed on as such (a logged 500): taking it for a refusal would
+    // hide an outage behind answers that look like permission problems.
+    Ok(read_access(&as_user, record).await? == Some(Readable::Yes))
 }
 
 /// The chat a method acts on: `CHAT_ID` when given, else the record's latest chat (0 = none).

@@ -20,21 +20,23 @@ pub async fn check_read(
     record: CrmRef,
     denied: impl FnOnce() -> ApiError,
 ) -> Result<Readable, ApiError> {
+    read_access(ctx, record).await?.ok_or_else(denied)
+}
+
+/// The caller's CRM read access to `record`: `None` when refused. `Err` only when the
+/// database failed, which callers must pass on (a 500), never take for a refusal.
+pub async fn read_access(ctx: &CallContext, record: CrmRef) -> Result<Option<Readable>, ApiError> {
     let store = ctx.state.store();
     let user = &ctx.caller.user;
     if user.is_admin {
         // Admins read everything; only whether the record exists matters.
-        return Ok(match store.crm_record_access(record).await? {
+        return Ok(Some(match store.crm_record_access(record).await? {
             Some(_) => Readable::Yes,
             None => Readable::Missing,
-        });
+        }));
     }
     let Some((access, level, reader)) = store.crm_read_view(record, user).await? else {
-        return Ok(Readable::Missing);
+        return Ok(Some(Readable::Missing));
     };
-    if can_read(&reader, level, &access) {
-        Ok(Readable::Yes)
-    } else {
-        Err(denied())
-    }
+    Ok(can_read(&reader, level, &access).then_some(Readable::Yes))
 }

@@ -7,12 +7,16 @@ mod served;
 #[path = "../services/mod.rs"]
 mod services;
 
+mod access_checks;
 mod auth;
 mod batch;
+
 mod chat_get;
 mod cli_errors;
 mod concurrency;
+mod connections;
 mod crm_records;
+mod edge_hardening;
 mod engines;
 mod envelope;
 mod export;
@@ -24,7 +28,9 @@ mod import_batches;
 mod lifecycle;
 mod limits;
 mod oauth;
+mod raw_http;
 mod read_levels;
+mod regressions;
 mod reset;
 mod routing;
 mod scopes;

@@ -69,3 +69,30 @@ async fn a_read_is_sent_again_after_a_timeout_and_a_write_is_not() {
     expected.extend(vec![batch_request; 1 + 3]);
     assert_eq!(rest_calls(&app), expected);
 }
+
+#[tokio::test]
+async fn a_batch_of_a_read_and_a_write_is_not_sent_again_after_a_timeout() {
+    let app = app_with_admin().await;
+    switch_on(
+        &app,
+        json!({"kind": "latency", "min_ms": 800, "max_ms": 800}),
+        1,
+    )
+    .await;
+    let client = impatient(&app);
+    let mut mixed = Batch::new();
+    mixed.add("now", "server.time", json!({}));
+    mixed.add(
+        "lead",
+        "crm.lead.add",
+        json!({"fields": {"TITLE": "sent once"}}),
+    );
+    let batch = client.batch(&mixed).await;
+    assert!(matches!(batch, Err(Error::Timeout(_))), "{batch:?}");
+    let once = (
+        "POST".to_owned(),
+        "/rest/1/demo0123456789ab/batch".to_owned(),
+        None,
+    );
+    assert_eq!(rest_calls(&app), vec![once]);
+}

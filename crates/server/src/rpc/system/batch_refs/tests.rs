@@ -36,3 +36,38 @@ fn references_inside_text_splice_scalars_only() {
     );
     assert_eq!(sub("$result"), json!("$result"));
 }
+
+// Back-references on arbitrary text: never a panic (multi-byte characters next to `$`, `[`
+// and `]` included), and text without `$` comes back unchanged. 2,000 cases per run; set
+// PROPTEST_CASES for a long run (docs/RELIABILITY.md).
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn any_text_substitutes_without_panicking(
+        pieces in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("$".to_owned()),
+                proptest::strategy::Just("[".to_owned()),
+                proptest::strategy::Just("]".to_owned()),
+                proptest::strategy::Just("$result".to_owned()),
+                proptest::strategy::Just("$RESULT[list]".to_owned()),
+                proptest::strategy::Just("[0]".to_owned()),
+                proptest::strategy::Just("[last]".to_owned()),
+                proptest::strategy::Just("[TAGS]".to_owned()),
+                proptest::strategy::Just("$total[list]".to_owned()),
+                "[a-zA-Z0-9_ é€😀]{0,4}",
+            ],
+            0..24,
+        )
+    ) {
+        let text: String = pieces.concat();
+        let substituted = sub(&text);
+        if !text.contains('$') {
+            proptest::prop_assert_eq!(substituted, Value::String(text));
+        }
+    }
+}
