@@ -7,7 +7,9 @@ use super::{ApiError, CallContext};
 use crate::domain::crm::CrmEntityType;
 use crate::domain::scope::Scope;
 use crate::methods;
-use crate::methods::{crm_activity_binding, crm_records, imopenlines_operator as operator};
+use crate::methods::{
+    crm_activity_binding, crm_item, crm_list, crm_records, imopenlines_operator as operator,
+};
 use futures_util::future::BoxFuture;
 use openlines_wire::params::Params;
 use serde_json::Value;
@@ -75,18 +77,24 @@ pub static METHODS: &[MethodDef] = &[
     method!("crm.company.add",                        CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Company)),
     method!("crm.company.delete",                     CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Company)),
     method!("crm.company.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Company)),
+    method!("crm.company.list",                       CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Company)),
     method!("crm.company.update",                     CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Company)),
     method!("crm.contact.add",                        CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Contact)),
     method!("crm.contact.delete",                     CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Contact)),
     method!("crm.contact.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Contact)),
+    method!("crm.contact.list",                       CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Contact)),
     method!("crm.contact.update",                     CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Contact)),
     method!("crm.deal.add",                           CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Deal)),
     method!("crm.deal.delete",                        CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Deal)),
     method!("crm.deal.get",                           CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Deal)),
+    method!("crm.deal.list",                          CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Deal)),
     method!("crm.deal.update",                        CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Deal)),
+    method!("crm.item.get",                           CRM,         crm_item::get),
+    method!("crm.item.list",                          CRM,         crm_item::list),
     method!("crm.lead.add",                           CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Lead)),
     method!("crm.lead.delete",                        CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Lead)),
     method!("crm.lead.get",                           CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Lead)),
+    method!("crm.lead.list",                          CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Lead)),
     method!("crm.lead.update",                        CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Lead)),
     method!("feature.get",                            GLOBAL,      methods::feature_get::call),
     method!("imconnector.list",                       IMOPENLINES, methods::imconnector_list::call),

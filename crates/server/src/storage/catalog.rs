@@ -157,6 +157,7 @@ pub fn all() -> Vec<(String, String)> {
             statements.push((format!("{name}[{index}]"), (*sql).to_owned()));
         }
     }
+    statements.extend(super::crm_list::catalog_samples());
     for (name, shape) in MULTI_ROW {
         statements.push((format!("{name}[rows=2]"), shape.sql(2, u8::MAX)));
         statements.push((format!("{name}[rows=1]"), shape.sql(1, 0)));

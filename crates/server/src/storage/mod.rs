@@ -16,6 +16,7 @@ pub mod auth;
 pub mod catalog;
 pub mod chats;
 pub mod crm;
+pub mod crm_list;
 pub mod export;
 pub mod import;
 mod import_rows;
