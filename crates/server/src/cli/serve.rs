@@ -341,7 +341,10 @@ fn print_demo_banner(address: SocketAddr) {
         "\nopenlines demo is running.\n\n\
          Admin webhook:   {hook}/\n\
          Limited webhook: {base}/rest/5/{limited}/\n\
-         OAuth token:     {token}\n\n\
+         OAuth token:     {token}\n\
+         Refresh token:   {refresh}\n\
+         OAuth client_id: {client_id}\n\
+         OAuth secret:    {client_secret}\n\n\
          Try the method page's example (deal 288 → chat 9852, Live Chat):\n\n\
          curl -X POST -H \"Content-Type: application/json\" -H \"Accept: application/json\" \\\n  \
            -d '{{\"CRM_ENTITY_TYPE\":\"deal\",\"CRM_ENTITY\":288,\"ACTIVE_ONLY\":\"N\"}}' \\\n  \
@@ -354,6 +357,9 @@ fn print_demo_banner(address: SocketAddr) {
          curl -d 'CRM_ENTITY_TYPE=lead&CRM_ENTITY=1205&ACTIVE_ONLY=N' {hook}/imopenlines.crm.chat.get\n",
         limited = demo::LIMITED_WEBHOOK_CODE,
         token = demo::ACCESS_TOKEN,
+        client_id = demo::APP_CLIENT_ID,
+        client_secret = demo::APP_CLIENT_SECRET,
+        refresh = demo::REFRESH_TOKEN,
     );
 }
 

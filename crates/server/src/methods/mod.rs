@@ -5,11 +5,13 @@
 //! [`crm_read`] the CRM read-permission check.
 
 pub mod app_info;
+pub mod app_options;
 pub mod args;
 pub mod batch;
 pub mod batch_refs;
 pub mod crm_activity_binding;
 pub mod crm_chat_common;
+pub mod crm_currency;
 pub mod crm_item;
 pub mod crm_list;
 pub mod crm_read;

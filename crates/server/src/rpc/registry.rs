@@ -70,6 +70,8 @@ macro_rules! method {
 #[rustfmt::skip]
 pub static METHODS: &[MethodDef] = &[
     method!("app.info",                               GLOBAL,      methods::app_info::call),
+    method!("app.option.get",                         GLOBAL,      methods::app_options::app_get),
+    method!("app.option.set",                         GLOBAL,      methods::app_options::app_set),
     method!("batch",                                  GLOBAL,      methods::batch::call, batchable = false),
     method!("crm.activity.binding.add",               CRM,         crm_activity_binding::add),
     method!("crm.activity.binding.delete",            CRM,         crm_activity_binding::delete),
@@ -84,6 +86,9 @@ pub static METHODS: &[MethodDef] = &[
     method!("crm.contact.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Contact)),
     method!("crm.contact.list",                       CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Contact)),
     method!("crm.contact.update",                     CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Contact)),
+    method!("crm.currency.base.get",                  CRM,         methods::crm_currency::base_get),
+    method!("crm.currency.get",                       CRM,         methods::crm_currency::get),
+    method!("crm.currency.list",                      CRM,         methods::crm_currency::list),
     method!("crm.deal.add",                           CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Deal)),
     method!("crm.deal.delete",                        CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Deal)),
     method!("crm.deal.get",                           CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Deal)),
@@ -119,6 +124,8 @@ pub static METHODS: &[MethodDef] = &[
     method!("scope",                                  GLOBAL,      methods::scope::call),
     method!("server.time",                            GLOBAL,      methods::server_time::call),
     method!("user.current",                           USER,        methods::user_current::call),
+    method!("user.option.get",                        GLOBAL,      methods::app_options::user_get),
+    method!("user.option.set",                        GLOBAL,      methods::app_options::user_set),
 ];
 
 const GLOBAL: &[Scope] = &[];

@@ -7,7 +7,7 @@
 //! parameters; this file only collects them, and its unit test checks that none is missed.
 
 use super::import_rows::RowsSql;
-use super::{access, admin, auth, chats, crm, export, import_sql, oauth, sessions};
+use super::{access, admin, auth, chats, crm, export, import_sql, oauth, options, sessions};
 
 /// `("module::NAME", module::NAME)` for each constant.
 macro_rules! named {
@@ -54,6 +54,10 @@ const STATEMENTS: &[(&str, &str)] = named![
     oauth::INSERT_PAIR,
     oauth::SPEND_REFRESH,
     oauth::EXPIRE_TOKEN,
+    options::SET_APP_OPTION,
+    options::APP_OPTIONS,
+    options::SET_USER_OPTION,
+    options::USER_OPTIONS,
     crm::INSERT_NEXT_ID,
     crm::FIND_RECORD,
     crm::CRM_RECORD_BY_ID,

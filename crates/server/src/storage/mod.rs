@@ -22,6 +22,7 @@ pub mod import;
 mod import_rows;
 mod import_sql;
 pub mod oauth;
+pub mod options;
 pub mod sessions;
 
 use crate::domain::connector::STANDARD_CONNECTORS;

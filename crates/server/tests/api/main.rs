@@ -6,6 +6,7 @@ mod helpers;
 #[path = "../services/mod.rs"]
 mod services;
 
+mod app_options;
 mod auth;
 mod batch;
 mod chat_get;
@@ -14,6 +15,7 @@ mod crm_item;
 mod crm_list;
 mod crm_list_rights;
 mod crm_records;
+mod demo_app;
 mod engines;
 mod envelope;
 mod export;
