@@ -34,6 +34,8 @@ pub struct Settings {
     pub admin_token: Option<SecretString>,
     /// How many requests the call journal keeps.
     pub journal_capacity: usize,
+    /// Host names (lower case, no port) answered as the OAuth server (`--oauth-host`).
+    pub oauth_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -51,6 +53,7 @@ impl Default for Settings {
             refresh_token_ttl: 180 * 24 * 3600,
             admin_token: None,
             journal_capacity: 200,
+            oauth_hosts: Vec::new(),
         }
     }
 }

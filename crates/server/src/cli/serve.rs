@@ -101,6 +101,15 @@ pub struct TlsArgs {
     /// beside the database.
     #[arg(long, env = "OPENLINES_TLS_SELF_SIGNED", conflicts_with = "tls_cert")]
     pub tls_self_signed: bool,
+    /// Also answer as the OAuth server for requests to this host name (repeatable), e.g.
+    /// `oauth.bitrix24.tech` for b24pysdk; --tls-self-signed adds the names to its certificate.
+    #[arg(
+        long = "oauth-host",
+        value_name = "NAME",
+        env = "OPENLINES_OAUTH_HOSTS",
+        value_delimiter = ','
+    )]
+    pub oauth_hosts: Vec<String>,
 }
 
 impl TlsArgs {
@@ -128,7 +137,7 @@ impl TlsArgs {
                 .filter(|parent| !parent.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), PathBuf::from)
         };
-        tls::self_signed_in(&dir).map(Some)
+        tls::self_signed_for(&dir, &self.oauth_hosts).map(Some)
     }
 }
 
@@ -237,6 +246,12 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         refresh_token_ttl: args.refresh_token_ttl,
         admin_token: Some(admin_token.clone()),
         journal_capacity: args.journal_size,
+        oauth_hosts: args
+            .tls
+            .oauth_hosts
+            .iter()
+            .map(|name| name.to_ascii_lowercase())
+            .collect(),
     };
     tracing::info!(listen.address = %address, db = %mask_db_url(&args.db.db), "openlines is listening");
     if args.demo {

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod credentials;
 pub mod middleware;
 pub mod oauth;
+pub mod oauth_host;
 pub mod params;
 pub mod respond;
 pub mod rest;
@@ -28,6 +29,10 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/token/", any(oauth::token))
         .merge(admin::routes())
         .fallback(rest::entry)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            oauth_host::route,
+        ))
         .with_state(state);
     middleware::wrap(routes)
 }

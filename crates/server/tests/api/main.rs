@@ -26,6 +26,7 @@ mod import_batches;
 mod lifecycle;
 mod limits;
 mod oauth;
+mod oauth_host;
 mod routing;
 mod scopes;
 mod tls;
