@@ -1,0 +1,93 @@
+//! One assembled list statement of every piece, for the catalog: the engines test prepares
+//! them on SQLite and PostgreSQL like the named statements.
+
+use super::statements;
+use crate::domain::crm::CrmEntityType;
+use crate::domain::crm_list::{
+    Condition, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey, Visibility,
+};
+
+/// One statement of every shape piece (each field, each operator, each rights form, each
+/// sort key, page and count), for the catalog test to prepare on both engines.
+pub fn catalog_samples() -> Vec<(String, String)> {
+    use ListField::*;
+    let fields = [Id, Title, AssignedById, Opened];
+    let ops = [
+        Op::Eq,
+        Op::Ne,
+        Op::Gt,
+        Op::Ge,
+        Op::Lt,
+        Op::Le,
+        Op::Contains,
+        Op::NotContains,
+        Op::Like,
+        Op::NotLike,
+        Op::In,
+        Op::NotIn,
+    ];
+    let mut conditions = Vec::new();
+    for field in fields {
+        let value = if field.is_integer() {
+            Scalar::Int(1)
+        } else {
+            Scalar::Text("a".into())
+        };
+        for op in ops {
+            for operand in [
+                Operand::Empty,
+                Operand::One(value.clone()),
+                Operand::Many(vec![value.clone(), value.clone()]),
+                Operand::Many(Vec::new()),
+            ] {
+                conditions.push(Condition { field, op, operand });
+            }
+        }
+    }
+    let order = fields
+        .iter()
+        .flat_map(|field| {
+            [false, true].map(|descending| SortKey {
+                field: *field,
+                descending,
+            })
+        })
+        .collect();
+    let everything = ListQuery {
+        conditions,
+        order,
+        page: Page::Offset(50),
+    };
+    let fast = ListQuery {
+        conditions: vec![Condition {
+            field: Id,
+            op: Op::Gt,
+            operand: Operand::One(Scalar::Int(0)),
+        }],
+        order: vec![SortKey {
+            field: Id,
+            descending: false,
+        }],
+        page: Page::NoCount,
+    };
+    let visibilities = [
+        Visibility::Everything,
+        Visibility::Nothing,
+        Visibility::Some {
+            user_id: 1,
+            departments: vec![1, 2],
+            open: true,
+        },
+    ];
+    let mut out = Vec::new();
+    for (index, visibility) in visibilities.iter().enumerate() {
+        let (page, count) = statements(CrmEntityType::Deal, &everything, visibility);
+        out.push((format!("crm_list::page[rights={index}]"), page.sql));
+        if let Some(count) = count {
+            out.push((format!("crm_list::count[rights={index}]"), count.sql));
+        }
+    }
+    let (page, _) = statements(CrmEntityType::Deal, &fast, &Visibility::Everything);
+    out.push(("crm_list::page[fast]".to_owned(), page.sql));
+    out
+}
