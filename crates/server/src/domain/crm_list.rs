@@ -17,10 +17,57 @@ pub enum ListField {
     Opened,
 }
 
-impl ListField {
-    /// Whether values compare as integers (PHP's `intval` of what was sent).
-    pub fn is_integer(self) -> bool {
-        matches!(self, ListField::Id | ListField::AssignedById)
+/// How a field's filter values are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// PHP's `intval` of what was sent.
+    Integer,
+    Text,
+    /// `"Y"`/`"N"` (booleans and any letter case accepted).
+    YesNo,
+}
+
+/// A set of fields a list method filters and sorts on.
+pub trait FieldSet: Copy + PartialEq + std::fmt::Debug {
+    fn value_kind(self) -> ValueKind;
+
+    /// Whether values compare as integers.
+    fn is_integer(self) -> bool {
+        self.value_kind() == ValueKind::Integer
+    }
+}
+
+impl FieldSet for ListField {
+    fn value_kind(self) -> ValueKind {
+        match self {
+            ListField::Id | ListField::AssignedById => ValueKind::Integer,
+            ListField::Title => ValueKind::Text,
+            ListField::Opened => ValueKind::YesNo,
+        }
+    }
+}
+
+/// The fields of `crm.activity.list` (open-line sessions as CRM activities).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityField {
+    /// The session id.
+    Id,
+    /// Bitrix24's type number (1 lead, 2 deal, 3 contact, 4 company) of a bound record.
+    OwnerTypeId,
+    /// The id of a bound record.
+    OwnerId,
+    /// The session's operator.
+    ResponsibleId,
+    /// `"Y"` once the session is closed.
+    Completed,
+}
+
+impl FieldSet for ActivityField {
+    fn value_kind(self) -> ValueKind {
+        match self {
+            ActivityField::Completed => ValueKind::YesNo,
+            _ => ValueKind::Integer,
+        }
     }
 }
 
@@ -102,16 +149,16 @@ pub enum Operand {
 
 /// One filter entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub field: ListField,
+pub struct Condition<F = ListField> {
+    pub field: F,
     pub op: Op,
     pub operand: Operand,
 }
 
 /// One sort key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SortKey {
-    pub field: ListField,
+pub struct SortKey<F = ListField> {
+    pub field: F,
     pub descending: bool,
 }
 
@@ -127,9 +174,9 @@ pub const PAGE_SIZE: u64 = 50;
 
 /// A parsed list request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListQuery {
-    pub conditions: Vec<Condition>,
-    pub order: Vec<SortKey>,
+pub struct ListQuery<F = ListField> {
+    pub conditions: Vec<Condition<F>>,
+    pub order: Vec<SortKey<F>>,
     pub page: Page,
 }
 

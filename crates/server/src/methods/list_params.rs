@@ -6,7 +6,7 @@
 use super::args::php_numeric_int;
 use crate::domain::crm::CrmEntityType;
 use crate::domain::crm_list::{
-    Condition, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey,
+    Condition, FieldSet, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey, ValueKind,
 };
 use openlines_wire::params::{php_string, Params};
 use serde_json::Value;
@@ -82,9 +82,23 @@ pub fn list_query(
     entity_type: CrmEntityType,
     naming: Naming,
 ) -> Result<ListQuery, ListParamError> {
+    list_query_of(
+        params,
+        |name| naming.field(entity_type, name),
+        naming == Naming::Camel,
+    )
+}
+
+/// Reads `filter`, `order` and `start` for any field set: `resolve` names the fields, and
+/// `strict` refuses unknown names and values (the newer API) instead of ignoring them.
+pub fn list_query_of<F: FieldSet>(
+    params: &Params,
+    resolve: impl Fn(&str) -> Option<F>,
+    strict: bool,
+) -> Result<ListQuery<F>, ListParamError> {
     Ok(ListQuery {
-        conditions: filter(param(params, "filter"), entity_type, naming)?,
-        order: order(param(params, "order"), entity_type, naming)?,
+        conditions: filter(param(params, "filter"), &resolve, strict)?,
+        order: order(param(params, "order"), &resolve, strict)?,
         page: page(param(params, "start")),
     })
 }
@@ -113,11 +127,11 @@ fn entries(value: &Value) -> Option<Vec<(String, &Value)>> {
     }
 }
 
-fn filter(
+fn filter<F: FieldSet>(
     value: Option<&Value>,
-    entity_type: CrmEntityType,
-    naming: Naming,
-) -> Result<Vec<Condition>, ListParamError> {
+    resolve: &impl Fn(&str) -> Option<F>,
+    strict: bool,
+) -> Result<Vec<Condition<F>>, ListParamError> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
@@ -125,13 +139,13 @@ fn filter(
     let mut conditions = Vec::new();
     for (key, value) in entries {
         let (op, name) = Op::split_key(&key);
-        let Some(field) = naming.field(entity_type, name) else {
-            if naming == Naming::Camel {
+        let Some(field) = resolve(name) else {
+            if strict {
                 return Err(ListParamError::FilterField(name.to_owned()));
             }
             continue;
         };
-        let operand = operand(field, op, value, naming)
+        let operand = operand(field, op, value, strict)
             .ok_or_else(|| ListParamError::FilterValue(name.to_owned()))?;
         conditions.push(Condition { field, op, operand });
     }
@@ -139,9 +153,9 @@ fn filter(
 }
 
 /// The filter value in the field's type; `None` only when strict naming refuses it.
-fn operand(field: ListField, op: Op, value: &Value, naming: Naming) -> Option<Operand> {
+fn operand<F: FieldSet>(field: F, op: Op, value: &Value, strict: bool) -> Option<Operand> {
     let textual = matches!(op, Op::Contains | Op::NotContains | Op::Like | Op::NotLike);
-    let convert = |value: &Value| scalar(field, textual, value, naming);
+    let convert = |value: &Value| scalar(field, textual, value, strict);
     match value {
         Value::Null => Some(Operand::Empty),
         Value::String(text) if text.is_empty() => Some(Operand::Empty),
@@ -163,8 +177,8 @@ fn operand(field: ListField, op: Op, value: &Value, naming: Naming) -> Option<Op
 
 /// One value in the field's type. Integer fields take PHP's `intval`, so a word is 0 (the
 /// portal's filter code casts the same way); strict naming refuses it instead.
-fn scalar(field: ListField, textual: bool, value: &Value, naming: Naming) -> Option<Scalar> {
-    if field == ListField::Opened {
+fn scalar<F: FieldSet>(field: F, textual: bool, value: &Value, strict: bool) -> Option<Scalar> {
+    if field.value_kind() == ValueKind::YesNo {
         let text = match value {
             Value::Bool(flag) => if *flag { "Y" } else { "N" }.to_owned(),
             other => php_string(other)?.to_ascii_uppercase(),
@@ -176,24 +190,24 @@ fn scalar(field: ListField, textual: bool, value: &Value, naming: Naming) -> Opt
     }
     match php_numeric_int(value) {
         Some(int) => Some(Scalar::Int(int)),
-        None if naming == Naming::Camel => None,
+        None if strict => None,
         None => Some(Scalar::Int(0)),
     }
 }
 
-fn order(
+fn order<F: FieldSet>(
     value: Option<&Value>,
-    entity_type: CrmEntityType,
-    naming: Naming,
-) -> Result<Vec<SortKey>, ListParamError> {
+    resolve: &impl Fn(&str) -> Option<F>,
+    strict: bool,
+) -> Result<Vec<SortKey<F>>, ListParamError> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
     let entries = entries(value).ok_or(ListParamError::OrderNotArray)?;
     let mut keys = Vec::new();
     for (name, direction) in entries {
-        let Some(field) = naming.field(entity_type, &name) else {
-            if naming == Naming::Camel {
+        let Some(field) = resolve(&name) else {
+            if strict {
                 return Err(ListParamError::OrderField(name));
             }
             continue;
@@ -202,13 +216,13 @@ fn order(
         let descending = match direction.to_ascii_uppercase().as_str() {
             "DESC" => true,
             "ASC" => false,
-            _ if naming == Naming::Camel => {
+            _ if strict => {
                 return Err(ListParamError::OrderDirection(direction, name));
             }
             // The legacy CRM methods read anything but DESC as ascending.
             _ => false,
         };
-        if !keys.iter().any(|key: &SortKey| key.field == field) {
+        if !keys.iter().any(|key: &SortKey<F>| key.field == field) {
             keys.push(SortKey { field, descending });
         }
     }

@@ -10,6 +10,7 @@ pub mod args;
 pub mod batch;
 pub mod batch_refs;
 pub mod crm_activity_binding;
+pub mod crm_activity_list;
 pub mod crm_chat_common;
 pub mod crm_currency;
 pub mod crm_item;

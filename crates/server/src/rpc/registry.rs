@@ -76,6 +76,7 @@ pub static METHODS: &[MethodDef] = &[
     method!("crm.activity.binding.add",               CRM,         crm_activity_binding::add),
     method!("crm.activity.binding.delete",            CRM,         crm_activity_binding::delete),
     method!("crm.activity.binding.list",              CRM,         crm_activity_binding::list),
+    method!("crm.activity.list",                      CRM,         methods::crm_activity_list::list),
     method!("crm.company.add",                        CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Company)),
     method!("crm.company.delete",                     CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Company)),
     method!("crm.company.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Company)),

@@ -15,7 +15,8 @@ use super::crm::CrmRecordRow;
 use super::{with_pool, Store, StoreError};
 use crate::domain::crm::CrmEntityType;
 use crate::domain::crm_list::{
-    Condition, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey, Visibility, PAGE_SIZE,
+    Condition, FieldSet, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey, Visibility,
+    PAGE_SIZE,
 };
 
 /// The table and the join the department rules need.
@@ -70,10 +71,10 @@ fn column(field: ListField) -> &'static str {
     }
 }
 
-/// The field as lower-case text, for the LIKE operators (which the portal's MySQL runs
+/// A column as lower-case text, for the LIKE operators (which the portal's MySQL runs
 /// case-insensitively; LOWER on both sides gives that on both engines).
-fn column_as_text(field: ListField) -> String {
-    format!("LOWER(CAST({} AS TEXT))", column(field))
+fn as_lower_text(col: &str) -> String {
+    format!("LOWER(CAST({col} AS TEXT))")
 }
 
 /// `%` and `_` in a substring search are literal: escape them for `LIKE … ESCAPE '\'`.
@@ -96,9 +97,8 @@ fn scalar_text(value: &Scalar) -> String {
 }
 
 /// The positive form of a condition on an empty operand: "the field has no value".
-fn is_empty_sql(field: ListField) -> String {
-    let col = column(field);
-    if field.is_integer() {
+fn is_empty_sql(col: &str, integer: bool) -> String {
+    if integer {
         format!("{col} IS NULL")
     } else {
         format!("({col} IS NULL OR {col} = '')")
@@ -108,10 +108,20 @@ fn is_empty_sql(field: ListField) -> String {
 /// One condition as SQL; `None` when it constrains nothing (a comparison with an empty value).
 fn condition_sql(statement: &mut Statement, condition: &Condition) -> Option<String> {
     let Condition { field, op, operand } = condition;
-    let col = column(*field);
+    condition_on(statement, column(*field), field.is_integer(), *op, operand)
+}
+
+/// A condition on the SQL expression `col` (an integer column when `integer`).
+fn condition_on(
+    statement: &mut Statement,
+    col: &str,
+    integer: bool,
+    op: Op,
+    operand: &Operand,
+) -> Option<String> {
     let positive = match (op, operand) {
         (Op::Gt | Op::Ge | Op::Lt | Op::Le, Operand::Empty) => return None,
-        (_, Operand::Empty) => is_empty_sql(*field),
+        (_, Operand::Empty) => is_empty_sql(col, integer),
         (Op::Eq | Op::Ne | Op::In | Op::NotIn, Operand::Many(values)) => {
             if values.is_empty() {
                 "1 = 0".to_owned()
@@ -148,7 +158,7 @@ fn condition_sql(statement: &mut Statement, condition: &Condition) -> Option<Str
             if patterns.is_empty() {
                 "1 = 0".to_owned()
             } else {
-                let text = column_as_text(*field);
+                let text = as_lower_text(col);
                 let alternatives: Vec<String> = patterns
                     .iter()
                     .map(|pattern| {
@@ -324,6 +334,9 @@ impl Store {
 
 mod samples;
 pub use samples::catalog_samples;
+
+// After `bound!`, which it uses.
+pub mod activities;
 
 #[cfg(test)]
 mod tests;

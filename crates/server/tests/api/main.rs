@@ -11,6 +11,7 @@ mod auth;
 mod batch;
 mod chat_get;
 mod concurrency;
+mod crm_activity_list;
 mod crm_item;
 mod crm_list;
 mod crm_list_rights;

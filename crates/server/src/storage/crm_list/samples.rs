@@ -1,10 +1,11 @@
 //! One assembled list statement of every piece, for the catalog: the engines test prepares
 //! them on SQLite and PostgreSQL like the named statements.
 
-use super::statements;
+use super::{activities, statements};
 use crate::domain::crm::CrmEntityType;
 use crate::domain::crm_list::{
-    Condition, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey, Visibility,
+    ActivityField, Condition, FieldSet, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey,
+    Visibility,
 };
 
 /// One statement of every shape piece (each field, each operator, each rights form, each
@@ -89,5 +90,69 @@ pub fn catalog_samples() -> Vec<(String, String)> {
     }
     let (page, _) = statements(CrmEntityType::Deal, &fast, &Visibility::Everything);
     out.push(("crm_list::page[fast]".to_owned(), page.sql));
+    out.extend(activity_samples());
+    out
+}
+
+/// The activity list's statements: every field with every operator, every sort key, with
+/// and without rights, and the bindings of a page.
+fn activity_samples() -> Vec<(String, String)> {
+    use ActivityField::*;
+    let fields = [Id, OwnerTypeId, OwnerId, ResponsibleId, Completed];
+    let mut conditions = Vec::new();
+    for field in fields {
+        let value = if field.is_integer() {
+            Scalar::Int(1)
+        } else {
+            Scalar::Text("Y".into())
+        };
+        for op in [Op::Eq, Op::Ne, Op::Gt, Op::Contains, Op::NotLike, Op::In] {
+            for operand in [
+                Operand::Empty,
+                Operand::One(value.clone()),
+                Operand::Many(vec![value.clone(), value.clone()]),
+            ] {
+                conditions.push(Condition { field, op, operand });
+            }
+        }
+    }
+    let order = fields
+        .iter()
+        .flat_map(|field| {
+            [false, true].map(|descending| SortKey {
+                field: *field,
+                descending,
+            })
+        })
+        .collect();
+    let query = ListQuery {
+        conditions,
+        order,
+        page: Page::Offset(50),
+    };
+    let rights = [
+        (CrmEntityType::Lead, Visibility::Nothing),
+        (CrmEntityType::Deal, Visibility::Everything),
+        (
+            CrmEntityType::Company,
+            Visibility::Some {
+                user_id: 1,
+                departments: vec![1, 2],
+                open: true,
+            },
+        ),
+    ];
+    let mut out = Vec::new();
+    for (name, rights) in [("admin", None), ("rights", Some(&rights[..]))] {
+        let (page, count) = activities::statements(&query, rights);
+        out.push((format!("crm_list::activities[{name}]"), page.sql));
+        if let Some(count) = count {
+            out.push((format!("crm_list::activities_count[{name}]"), count.sql));
+        }
+    }
+    out.push((
+        "crm_list::activity_bindings[2]".to_owned(),
+        activities::bindings_statement(&[1, 2]).sql,
+    ));
     out
 }
