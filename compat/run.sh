@@ -7,6 +7,8 @@
 #
 # Optional environment:
 #   COMPAT_CA_FILE=cert.pem        trust a self-signed server certificate (https:// URLs)
+#   COMPAT_LISTS=1                 also run the list helpers over 1,000 deals and b24pysdk's
+#                                  OAuth-host refresh/app.info (README: "List helpers")
 #   OL_OAUTH_APP_PY / OL_OAUTH_APP_JS = client_id:client_secret:refresh_token
 #                                  two apps from `openlines app add` (a refresh token is spent
 #                                  per run); without them the token-refresh checks are PENDING
@@ -22,7 +24,7 @@ if [ ! -x "$WORK/venv/bin/python" ]; then python3 -m venv "$WORK/venv" || exit 2
 "$WORK/venv/bin/pip" install -q "fast-bitrix24==$FAST_BITRIX24" "b24pysdk==$B24PYSDK" || exit 2
 (cd "$WORK/node" && { [ -f package.json ] || npm init -y >/dev/null; } &&
   npm install --silent --no-audit --no-fund "@bitrix24/b24jssdk@$B24JSSDK") || exit 2
-cp "$HERE/b24jssdk_check.mjs" "$WORK/node/"   # ESM resolves packages next to the script
+cp "$HERE/b24jssdk_check.mjs" "$HERE/b24jssdk_lists_check.mjs" "$WORK/node/"   # ESM resolves packages next to the script
 
 if [ -n "${COMPAT_CA_FILE:-}" ]; then
   export SSL_CERT_FILE=$COMPAT_CA_FILE REQUESTS_CA_BUNDLE=$COMPAT_CA_FILE NODE_EXTRA_CA_CERTS=$COMPAT_CA_FILE
@@ -48,8 +50,16 @@ echo; echo "=== b24pysdk $B24PYSDK"
 echo; echo "=== @bitrix24/b24jssdk $B24JSSDK (node $(node --version))"
 (cd "$WORK/node" && OL_OAUTH_APP=${OL_OAUTH_APP_JS:-} node b24jssdk_check.mjs "$URL"); RC[b24jssdk]=$?
 
+KEYS="curl fast_bitrix24 b24pysdk b24jssdk"
+if [ "${COMPAT_LISTS:-0}" = 1 ]; then
+  echo; echo "=== list helpers (1,000 deals) and b24pysdk through --oauth-host"
+  (cd "$HERE" && "$WORK/venv/bin/python" lists_check.py "$URL"); RC[lists_py]=$?
+  (cd "$WORK/node" && node b24jssdk_lists_check.mjs "$URL"); RC[lists_js]=$?
+  KEYS="$KEYS lists_py lists_js"
+fi
+
 echo; status=0
-for k in curl fast_bitrix24 b24pysdk b24jssdk; do
+for k in $KEYS; do
   [ "${RC[$k]}" = 0 ] && echo "ok      $k" || { echo "FAILED  $k (exit ${RC[$k]})"; status=1; }
 done
 exit $status

@@ -38,6 +38,8 @@ pub struct Settings {
     pub journal_capacity: usize,
     /// The cap on open connections and their header and idle time limits.
     pub connections: ConnectionLimits,
+    /// Host names (lower case, no port) answered as the OAuth server (`--oauth-host`).
+    pub oauth_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             admin_token: None,
             journal_capacity: 200,
             connections: ConnectionLimits::default(),
+            oauth_hosts: Vec::new(),
         }
     }
 }

@@ -7,7 +7,7 @@
 use axum_server::tls_rustls::RustlsConfig;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
+    Issuer, KeyPair, KeyUsagePurpose,
 };
 use std::path::{Path, PathBuf};
 
@@ -32,20 +32,83 @@ pub enum TlsError {
     },
 }
 
+/// The names every self-signed certificate covers.
+const LOCAL_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
 /// The self-signed setup in `dir`, made now if it is not there yet: a local CA
 /// (`openlines-tls-ca.pem`, the file clients trust) and a certificate it signed for
 /// `localhost`, `127.0.0.1` and `::1` (`openlines-tls-cert.pem`, key `openlines-tls-key.pem`).
 /// A CA rather than one self-signed certificate, because OpenSSL (Python) and Node refuse a
 /// self-signed server certificate even when told to trust it.
 pub fn self_signed_in(dir: &Path) -> Result<TlsFiles, TlsError> {
+    self_signed_for(dir, &[])
+}
+
+/// [`self_signed_in`] with `extra` host names in the certificate as well (the OAuth host
+/// names). The names are kept in `openlines-tls-names.txt`; when they change, the server
+/// certificate is signed again by the same CA (its key is kept beside it, readable by the
+/// owner only), so clients that trust the CA keep trusting the server.
+pub fn self_signed_for(dir: &Path, extra: &[String]) -> Result<TlsFiles, TlsError> {
     let files = TlsFiles {
         cert: dir.join("openlines-tls-cert.pem"),
         key: dir.join("openlines-tls-key.pem"),
         trust: dir.join("openlines-tls-ca.pem"),
     };
-    if files.cert.exists() && files.key.exists() && files.trust.exists() {
-        return Ok(files);
+    let ca_key_file = dir.join("openlines-tls-ca-key.pem");
+    let names_file = dir.join("openlines-tls-names.txt");
+    let mut names: Vec<String> = LOCAL_NAMES.iter().map(|name| (*name).to_owned()).collect();
+    for name in extra {
+        let name = name.to_ascii_lowercase();
+        if !names.contains(&name) {
+            names.push(name);
+        }
     }
+    let listed = names.join("\n");
+    let complete = files.cert.exists() && files.key.exists() && files.trust.exists();
+    if complete {
+        // A setup from before names were recorded covers the local names only.
+        let recorded =
+            std::fs::read_to_string(&names_file).unwrap_or_else(|_| LOCAL_NAMES.join("\n"));
+        if recorded.trim() == listed {
+            return Ok(files);
+        }
+    }
+    let ca_key = match (complete, std::fs::read_to_string(&ca_key_file)) {
+        (true, Ok(pem)) => KeyPair::from_pem(&pem)?,
+        _ => {
+            // No CA to keep: make one.
+            let key = KeyPair::generate()?;
+            let key_pem = key.serialize_pem();
+            let ca = CertifiedIssuer::self_signed(ca_params()?, key)?;
+            write(&files.trust, ca.pem().as_bytes(), 0o644)?;
+            write(&ca_key_file, key_pem.as_bytes(), 0o600)?;
+            KeyPair::from_pem(&key_pem)?
+        }
+    };
+    let ca = Issuer::new(ca_params()?, ca_key);
+    let mut leaf_params = CertificateParams::new(names)?;
+    leaf_params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_key = KeyPair::generate()?;
+    let leaf = leaf_params.signed_by(&leaf_key, &ca)?;
+    let ca_pem = std::fs::read_to_string(&files.trust).map_err(|source| TlsError::Io {
+        path: files.trust.clone(),
+        source,
+    })?;
+    write(
+        &files.cert,
+        format!("{}{}", leaf.pem(), ca_pem).as_bytes(),
+        0o644,
+    )?;
+    write(&files.key, leaf_key.serialize_pem().as_bytes(), 0o600)?;
+    write(&names_file, listed.as_bytes(), 0o644)?;
+    Ok(files)
+}
+
+/// The local CA's parameters: the same each time, so a kept CA key signs as the same issuer.
+fn ca_params() -> Result<CertificateParams, TlsError> {
     let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
@@ -56,27 +119,7 @@ pub fn self_signed_in(dir: &Path) -> Result<TlsFiles, TlsError> {
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate()?)?;
-    let names = vec![
-        "localhost".to_owned(),
-        "127.0.0.1".to_owned(),
-        "::1".to_owned(),
-    ];
-    let mut leaf_params = CertificateParams::new(names)?;
-    leaf_params
-        .distinguished_name
-        .push(DnType::CommonName, "localhost");
-    leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let leaf_key = KeyPair::generate()?;
-    let leaf = leaf_params.signed_by(&leaf_key, &ca)?;
-    write(&files.trust, ca.pem().as_bytes(), 0o644)?;
-    write(
-        &files.cert,
-        format!("{}{}", leaf.pem(), ca.pem()).as_bytes(),
-        0o644,
-    )?;
-    write(&files.key, leaf_key.serialize_pem().as_bytes(), 0o600)?;
-    Ok(files)
+    Ok(ca_params)
 }
 
 fn write(path: &Path, content: &[u8], mode: u32) -> Result<(), TlsError> {

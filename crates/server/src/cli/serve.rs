@@ -127,6 +127,15 @@ pub struct TlsArgs {
     /// in the data directory (see --data-dir).
     #[arg(long, env = "OPENLINES_TLS_SELF_SIGNED", conflicts_with = "tls_cert")]
     pub tls_self_signed: bool,
+    /// Also answer as the OAuth server for requests to this host name (repeatable), e.g.
+    /// `oauth.bitrix24.tech` for b24pysdk; --tls-self-signed adds the names to its certificate.
+    #[arg(
+        long = "oauth-host",
+        value_name = "NAME",
+        env = "OPENLINES_OAUTH_HOSTS",
+        value_delimiter = ','
+    )]
+    pub oauth_hosts: Vec<String>,
 }
 
 impl TlsArgs {
@@ -147,7 +156,7 @@ impl TlsArgs {
             return Ok(None);
         }
         let dir = data_dir()?;
-        tls::self_signed_in(&dir)
+        tls::self_signed_for(&dir, &self.oauth_hosts)
             .map(Some)
             .map_err(|error: TlsError| error.to_string())
     }
@@ -420,6 +429,12 @@ fn settings(args: &ServeArgs, admin_token: SecretString) -> Settings {
         admin_token: Some(admin_token),
         journal_capacity: args.journal_size,
         connections: args.connections.limits(),
+        oauth_hosts: args
+            .tls
+            .oauth_hosts
+            .iter()
+            .map(|name| name.to_ascii_lowercase())
+            .collect(),
     }
 }
 
@@ -484,7 +499,10 @@ fn print_demo_banner(address: SocketAddr) {
         "\nopenlines demo is running.\n\n\
          Admin webhook:   {hook}/\n\
          Limited webhook: {base}/rest/5/{limited}/\n\
-         OAuth token:     {token}\n\n\
+         OAuth token:     {token}\n\
+         Refresh token:   {refresh}\n\
+         OAuth client_id: {client_id}\n\
+         OAuth secret:    {client_secret}\n\n\
          Try the method page's example (deal 288 → chat 9852, Live Chat):\n\n\
          curl -X POST -H \"Content-Type: application/json\" -H \"Accept: application/json\" \\\n  \
            -d '{{\"CRM_ENTITY_TYPE\":\"deal\",\"CRM_ENTITY\":288,\"ACTIVE_ONLY\":\"N\"}}' \\\n  \
@@ -497,6 +515,9 @@ fn print_demo_banner(address: SocketAddr) {
          curl -d 'CRM_ENTITY_TYPE=lead&CRM_ENTITY=1205&ACTIVE_ONLY=N' {hook}/imopenlines.crm.chat.get\n",
         limited = demo::LIMITED_WEBHOOK_CODE,
         token = demo::ACCESS_TOKEN,
+        client_id = demo::APP_CLIENT_ID,
+        client_secret = demo::APP_CLIENT_SECRET,
+        refresh = demo::REFRESH_TOKEN,
     );
 }
 

@@ -11,6 +11,7 @@ pub mod connections;
 pub mod credentials;
 pub mod middleware;
 pub mod oauth;
+pub mod oauth_host;
 pub mod params;
 pub mod respond;
 pub mod rest;
@@ -32,6 +33,10 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(admin_snapshots::routes())
         .fallback(rest::entry)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            oauth_host::route,
+        ))
         .with_state(state);
     middleware::wrap(routes)
 }

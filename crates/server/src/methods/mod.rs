@@ -5,9 +5,14 @@
 //! [`crm_read`] the CRM read-permission check.
 
 pub mod app_info;
+pub mod app_options;
 pub mod args;
 pub mod crm_activity_binding;
+pub mod crm_activity_list;
 pub mod crm_chat_common;
+pub mod crm_currency;
+pub mod crm_item;
+pub mod crm_list;
 pub mod crm_read;
 pub mod crm_records;
 pub mod feature_get;
@@ -21,6 +26,7 @@ pub mod imopenlines_crm_message_add;
 pub mod imopenlines_dialog_get;
 pub mod imopenlines_operator;
 pub mod imopenlines_session;
+pub mod list_params;
 pub mod open_line_chat;
 pub mod profile;
 pub mod scope;

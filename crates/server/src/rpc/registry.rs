@@ -8,7 +8,9 @@ use super::{system, CallContext};
 use crate::domain::crm::CrmEntityType;
 use crate::domain::scope::Scope;
 use crate::methods;
-use crate::methods::{crm_activity_binding, crm_records, imopenlines_operator as operator};
+use crate::methods::{
+    crm_activity_binding, crm_item, crm_list, crm_records, imopenlines_operator as operator,
+};
 use futures_util::future::BoxFuture;
 use openlines_wire::params::Params;
 
@@ -46,25 +48,37 @@ macro_rules! method {
 #[rustfmt::skip]
 pub static METHODS: &[MethodDef] = &[
     method!("app.info",                               GLOBAL,      methods::app_info::call),
+    method!("app.option.get",                         GLOBAL,      methods::app_options::app_get),
+    method!("app.option.set",                         GLOBAL,      methods::app_options::app_set),
     method!("batch",                                  GLOBAL,      system::batch::call, batchable = false),
     method!("crm.activity.binding.add",               CRM,         crm_activity_binding::add),
     method!("crm.activity.binding.delete",            CRM,         crm_activity_binding::delete),
     method!("crm.activity.binding.list",              CRM,         crm_activity_binding::list),
+    method!("crm.activity.list",                      CRM,         methods::crm_activity_list::list),
     method!("crm.company.add",                        CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Company)),
     method!("crm.company.delete",                     CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Company)),
     method!("crm.company.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Company)),
+    method!("crm.company.list",                       CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Company)),
     method!("crm.company.update",                     CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Company)),
     method!("crm.contact.add",                        CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Contact)),
     method!("crm.contact.delete",                     CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Contact)),
     method!("crm.contact.get",                        CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Contact)),
+    method!("crm.contact.list",                       CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Contact)),
     method!("crm.contact.update",                     CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Contact)),
+    method!("crm.currency.base.get",                  CRM,         methods::crm_currency::base_get),
+    method!("crm.currency.get",                       CRM,         methods::crm_currency::get),
+    method!("crm.currency.list",                      CRM,         methods::crm_currency::list),
     method!("crm.deal.add",                           CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Deal)),
     method!("crm.deal.delete",                        CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Deal)),
     method!("crm.deal.get",                           CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Deal)),
+    method!("crm.deal.list",                          CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Deal)),
     method!("crm.deal.update",                        CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Deal)),
+    method!("crm.item.get",                           CRM,         crm_item::get),
+    method!("crm.item.list",                          CRM,         crm_item::list),
     method!("crm.lead.add",                           CRM,         |c, p| crm_records::add(c, p, CrmEntityType::Lead)),
     method!("crm.lead.delete",                        CRM,         |c, p| crm_records::delete(c, p, CrmEntityType::Lead)),
     method!("crm.lead.get",                           CRM,         |c, p| crm_records::get(c, p, CrmEntityType::Lead)),
+    method!("crm.lead.list",                          CRM,         |c, p| crm_list::list(c, p, CrmEntityType::Lead)),
     method!("crm.lead.update",                        CRM,         |c, p| crm_records::update(c, p, CrmEntityType::Lead)),
     method!("feature.get",                            GLOBAL,      methods::feature_get::call),
     method!("imconnector.list",                       IMOPENLINES, methods::imconnector_list::call),
@@ -89,6 +103,8 @@ pub static METHODS: &[MethodDef] = &[
     method!("scope",                                  GLOBAL,      methods::scope::call),
     method!("server.time",                            GLOBAL,      methods::server_time::call),
     method!("user.current",                           USER,        methods::user_current::call),
+    method!("user.option.get",                        GLOBAL,      methods::app_options::user_get),
+    method!("user.option.set",                        GLOBAL,      methods::app_options::user_set),
 ];
 
 const GLOBAL: &[Scope] = &[];

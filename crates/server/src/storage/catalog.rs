@@ -8,8 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, crm, export, ids, import_sql, oauth, schema, sessions,
-    snapshot,
+    access, admin, auth, chat_index, chats, crm, export, ids, import_sql, oauth, options, schema,
+    sessions, snapshot,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.
@@ -65,6 +65,10 @@ const STATEMENTS: &[(&str, &str)] = named![
     oauth::INSERT_PAIR,
     oauth::SPEND_REFRESH,
     oauth::EXPIRE_TOKEN,
+    options::SET_APP_OPTION,
+    options::APP_OPTIONS,
+    options::SET_USER_OPTION,
+    options::USER_OPTIONS,
     crm::INSERT_CRM_RECORD,
     crm::FIND_RECORD,
     crm::CRM_RECORD_BY_ID,
@@ -254,6 +258,7 @@ pub fn all() -> Vec<(String, String)> {
             statements.push((format!("{name}[{index}]"), (*sql).to_owned()));
         }
     }
+    statements.extend(super::crm_list::catalog_samples());
     for (name, shape) in MULTI_ROW {
         statements.push((format!("{name}[rows=2]"), shape.sql(2, u8::MAX)));
         statements.push((format!("{name}[rows=1]"), shape.sql(1, 0)));

@@ -17,6 +17,7 @@ pub mod catalog;
 pub(crate) mod chat_index;
 pub mod chats;
 pub mod crm;
+pub mod crm_list;
 pub mod export;
 mod ids;
 pub mod import;
@@ -24,6 +25,7 @@ mod import_rows;
 mod import_sql;
 pub mod oauth;
 pub mod schema;
+pub mod options;
 pub mod sessions;
 pub mod snapshot;
 

@@ -8,6 +8,7 @@ mod served;
 mod services;
 
 mod access_checks;
+mod app_options;
 mod auth;
 mod batch;
 
@@ -15,7 +16,12 @@ mod chat_get;
 mod cli_errors;
 mod concurrency;
 mod connections;
+mod crm_activity_list;
+mod crm_item;
+mod crm_list;
+mod crm_list_rights;
 mod crm_records;
+mod demo_app;
 mod edge_hardening;
 mod engines;
 mod envelope;
@@ -28,6 +34,7 @@ mod import_batches;
 mod lifecycle;
 mod limits;
 mod oauth;
+mod oauth_host;
 mod raw_http;
 mod read_levels;
 mod regressions;

@@ -10,6 +10,12 @@ use std::path::Path;
 /// constants listed above (then remove them here; the test insists).
 const PENDING: &[&str] = &[];
 
+/// Files that assemble statements from fixed pieces at run time (the list filters). Their
+/// pieces are not statements, so they are not listed one by one; instead [`all`] holds one
+/// assembled statement of every piece (`crm_list::catalog_samples`), which the engines test
+/// prepares like any other.
+const ASSEMBLED: &[&str] = &["crm_list.rs"];
+
 /// Each file of `src/storage` with its module name.
 fn sources() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/storage");
@@ -87,7 +93,10 @@ fn every_sql_constant_is_in_the_catalog() {
         .collect();
     let mut missing = Vec::new();
     for (file, text) in sources() {
-        if file == "catalog.rs" || PENDING.contains(&file.as_str()) {
+        if file == "catalog.rs"
+            || PENDING.contains(&file.as_str())
+            || ASSEMBLED.contains(&file.as_str())
+        {
             continue;
         }
         let module = match file.as_str() {
@@ -111,7 +120,7 @@ fn every_sql_constant_is_in_the_catalog() {
 fn no_query_takes_sql_written_in_place() {
     let mut offenders = Vec::new();
     for (file, text) in sources() {
-        if file == "catalog.rs" {
+        if file == "catalog.rs" || ASSEMBLED.contains(&file.as_str()) {
             continue;
         }
         let lines = inline_sql(&text);

@@ -1,0 +1,81 @@
+//! Options applications keep on the portal: per application (`app.option.*`) and per
+//! application and user (`user.option.*`). Values are JSON text, so they come back with the
+//! type they were set with.
+
+use super::{with_pool, Backend, Store, StoreError};
+
+pub(super) const SET_APP_OPTION: &str =
+    "INSERT INTO app_options (client_id, name, value) VALUES ($1, $2, $3)
+     ON CONFLICT (client_id, name) DO UPDATE SET value = excluded.value";
+pub(super) const APP_OPTIONS: &str =
+    "SELECT name, value FROM app_options WHERE client_id = $1 ORDER BY name";
+pub(super) const SET_USER_OPTION: &str =
+    "INSERT INTO user_options (client_id, user_id, name, value) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (client_id, user_id, name) DO UPDATE SET value = excluded.value";
+pub(super) const USER_OPTIONS: &str =
+    "SELECT name, value FROM user_options WHERE client_id = $1 AND user_id = $2 ORDER BY name";
+
+/// Whose options: the application's own, or one user's within the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionOwner<'a> {
+    App { client_id: &'a str },
+    User { client_id: &'a str, user_id: i64 },
+}
+
+impl Store {
+    /// Writes every `(name, json value)` pair in one transaction: all or nothing.
+    pub async fn set_options(
+        &self,
+        owner: OptionOwner<'_>,
+        pairs: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        macro_rules! set_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                for (name, value) in pairs {
+                    let query = match owner {
+                        OptionOwner::App { client_id } => sqlx::query(SET_APP_OPTION)
+                            .bind(client_id)
+                            .bind(name)
+                            .bind(value),
+                        OptionOwner::User { client_id, user_id } => sqlx::query(SET_USER_OPTION)
+                            .bind(client_id)
+                            .bind(user_id)
+                            .bind(name)
+                            .bind(value),
+                    };
+                    query.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => set_on!(pool),
+            Backend::Postgres(pool) => set_on!(pool),
+        }
+    }
+
+    /// Every option of `owner` as `(name, json value)`, by name.
+    pub async fn options(
+        &self,
+        owner: OptionOwner<'_>,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = match owner {
+            OptionOwner::App { client_id } => {
+                with_pool!(self.backend(), pool => sqlx::query_as(APP_OPTIONS)
+                .bind(client_id)
+                .fetch_all(pool)
+                .await)
+            }
+            OptionOwner::User { client_id, user_id } => {
+                with_pool!(self.backend(), pool => sqlx::query_as(USER_OPTIONS)
+                .bind(client_id)
+                .bind(user_id)
+                .fetch_all(pool)
+                .await)
+            }
+        }?;
+        Ok(rows)
+    }
+}
