@@ -56,7 +56,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Load a JSON Lines fixture file (`-` for standard input); all or nothing.
     Import(import::ImportArgs),
     /// Write every record as fixture JSON Lines (`-` or no file: standard output).
@@ -87,7 +87,7 @@ pub enum Command {
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Serve(args) => serve::run(args).await,
+        Command::Serve(args) => serve::run(*args).await,
         Command::Import(args) => import::run(args).await,
         Command::Export(args) => export::run(args).await,
         Command::Webhook(command) => credentials::run_webhook(command).await,
