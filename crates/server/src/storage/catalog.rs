@@ -8,7 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, crm, export, ids, import_sql, oauth, sessions,
+    access, admin, auth, chat_index, chats, crm, event_outbox, events, events_offline, export, ids,
+    import_sql, oauth, sessions,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.
@@ -64,6 +65,26 @@ const STATEMENTS: &[(&str, &str)] = named![
     oauth::INSERT_PAIR,
     oauth::SPEND_REFRESH,
     oauth::EXPIRE_TOKEN,
+    events::ENQUEUE_ONLINE,
+    events::ENQUEUE_OFFLINE,
+    events::INSERT_HANDLER,
+    events::DELETE_HANDLERS,
+    events::DROP_ORPHANED_DELIVERIES,
+    events::HANDLERS_OF_APP,
+    events::ADD_APP_TOKEN,
+    events::APP_TOKEN,
+    events_offline::RESERVE,
+    events_offline::RESERVED,
+    events_offline::DELETE_RESERVED,
+    events_offline::DELETE_RESERVED_ID,
+    events_offline::DELETE_RESERVED_MESSAGE,
+    events_offline::MARK_ERROR,
+    events_offline::PAGE,
+    events_offline::COUNT,
+    event_outbox::CLAIMED,
+    event_outbox::RECORD_ATTEMPT,
+    event_outbox::PENDING,
+    event_outbox::RECENT,
     crm::INSERT_CRM_RECORD,
     crm::FIND_RECORD,
     crm::CRM_RECORD_BY_ID,
@@ -101,14 +122,18 @@ const STATEMENTS: &[(&str, &str)] = named![
 /// Statements only PostgreSQL runs (their SQLite counterparts are in the list above).
 const POSTGRES_ONLY: &[(&str, &str)] = named![
     crm::FIND_RECORD_FOR_UPDATE,
+    event_outbox::CLAIM_PG,
     ids::NEXT_CRM_ID_PG,
     ids::RAISE_AFTER_IMPORT_PG,
     import_sql::RAISE_SESSIONS_PG,
 ];
 
 /// Statements only SQLite runs (their PostgreSQL counterparts are in [`POSTGRES_ONLY`]).
-const SQLITE_ONLY: &[(&str, &str)] =
-    named![ids::NEXT_CRM_ID_SQLITE, ids::RAISE_AFTER_IMPORT_SQLITE];
+const SQLITE_ONLY: &[(&str, &str)] = named![
+    event_outbox::CLAIM_SQLITE,
+    ids::NEXT_CRM_ID_SQLITE,
+    ids::RAISE_AFTER_IMPORT_SQLITE
+];
 
 /// Lists of statements run one after another.
 const LISTS: &[(&str, &[&str])] = &[
