@@ -11,8 +11,8 @@
 //! - [`tls`]: HTTPS, with a self-signed certificate for localhost on request.
 //! - [`limits`]: the leaky bucket and the operating-time budget, state behind a trait.
 //!
-//! Around them: [`faults`] (switchable misbehaviour for integrators), [`journal`] (the last
-//! requests), [`fixtures`] (JSON Lines import and the demo data), [`state`] and [`clock`]
+//! Around them: [`events`] (delivering raised events to bound handlers), [`faults`]
+//! (switchable misbehaviour for integrators), [`journal`] (the last requests), [`fixtures`] (JSON Lines import and the demo data), [`state`] and [`clock`]
 //! (what requests share), and [`cli`] (the `openlines` command).
 //!
 //! [`app`] builds the router and [`serve`] runs it until a shutdown signal; tests bind port 0
@@ -22,6 +22,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod domain;
+pub mod events;
 pub mod faults;
 pub mod fixtures;
 pub mod http;
@@ -51,6 +52,7 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let shutdown = start_delivery(&state, listener.local_addr()?, true, shutdown);
     let app = app(state)
         .layer(axum::Extension(http::rest::ServedOverTls))
         .into_make_service_with_connect_info::<SocketAddr>();
@@ -73,8 +75,28 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let shutdown = start_delivery(&state, listener.local_addr()?, false, shutdown);
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Starts the event delivery task for a listener on `address`; returns `shutdown` extended to
+/// stop the task too.
+fn start_delivery(
+    state: &AppState,
+    address: SocketAddr,
+    https: bool,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> impl Future<Output = ()> + Send + 'static {
+    state
+        .courier()
+        .set_endpoint(events::Endpoint::new(address, https));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(events::run(state.clone(), stopped));
+    async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    }
 }

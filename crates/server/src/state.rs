@@ -1,6 +1,7 @@
 //! What every request shares: the store, the settings, the clock.
 
 use crate::clock::Clock;
+use crate::events::Courier;
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::limits::{LimitSettings, Limiter};
@@ -67,6 +68,7 @@ struct Inner {
     limiter: Limiter,
     faults: Faults,
     journal: Journal,
+    courier: Courier,
 }
 
 impl AppState {
@@ -86,12 +88,18 @@ impl AppState {
             limiter,
             faults: Faults::default(),
             journal,
+            courier: Courier::default(),
         }))
     }
 
     /// The fault switches.
     pub fn faults(&self) -> &Faults {
         &self.0.faults
+    }
+
+    /// What event deliveries share.
+    pub fn courier(&self) -> &Courier {
+        &self.0.courier
     }
 
     /// The call journal.

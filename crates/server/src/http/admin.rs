@@ -9,6 +9,7 @@
 //! - `DELETE /_openlines/admin/faults` → `{"removed":N}`; `DELETE …/faults/{id}` → `{"removed":1}`
 //! - `POST /_openlines/admin/tokens/expire` `{"access_token": …}` → `{"expired":true}`
 //! - `GET /_openlines/admin/journal?limit=N` → `{"entries":[…]}`
+//! - `GET /_openlines/admin/events`, `POST …/events/flush`: see [`super::admin_events`].
 
 use super::respond;
 use super::route::Format;
@@ -37,18 +38,19 @@ pub fn routes() -> Router<AppState> {
         .route("/_openlines/admin/faults/{id}", delete(remove_fault))
         .route("/_openlines/admin/tokens/expire", post(expire_token))
         .route("/_openlines/admin/journal", get(journal))
+        .merge(super::admin_events::routes())
 }
 
-fn ok(body: &Value) -> Response {
+pub(super) fn ok(body: &Value) -> Response {
     respond::write(StatusCode::OK, body, Format::Json)
 }
 
-fn refuse(error: &ApiError) -> Response {
+pub(super) fn refuse(error: &ApiError) -> Response {
     respond::error(error, Format::Json)
 }
 
 /// `Err` unless the request carries the admin token.
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = &state.settings().admin_token else {
         return Err(ApiError::new(ErrorCode::MethodNotFound));
     };

@@ -6,6 +6,7 @@
 //! [`respond`] writes the envelope as JSON or XML with the portal's headers.
 
 pub mod admin;
+pub mod admin_events;
 pub mod credentials;
 pub mod middleware;
 pub mod oauth;
