@@ -25,6 +25,7 @@ CREATE INDEX event_handlers_by_event ON event_handlers (event, offline);
 CREATE TABLE event_outbox (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     handler_id      INTEGER NOT NULL,
+    handler_url     TEXT    NOT NULL,
     event           TEXT    NOT NULL,
     data            TEXT    NOT NULL,
     actor_id        INTEGER NOT NULL,
@@ -40,8 +41,9 @@ CREATE TABLE event_outbox (
     last_duration_ms   INTEGER,
     delivered_at_ms    INTEGER
 );
--- The head of each handler's queue (deliveries keep their order per handler).
-CREATE INDEX event_outbox_by_handler ON event_outbox (handler_id, state, id);
+-- The head of each handler URL's queue: a URL receives its events in the order they were
+-- raised, whichever of its bindings they came through.
+CREATE INDEX event_outbox_by_url ON event_outbox (handler_url, state, id);
 CREATE INDEX event_outbox_due ON event_outbox (state, due_at_ms);
 
 -- The offline queue: one row per application, source, event and object (`message_id`); a

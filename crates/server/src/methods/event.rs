@@ -98,7 +98,8 @@ pub async fn bind(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
     if !offline && handler.is_empty() {
         return Err(ApiError::argument_empty("HANDLER"));
     }
-    if !offline && !(handler.starts_with("http://") || handler.starts_with("https://")) {
+    let is_url = handler.starts_with("http://") || handler.starts_with("https://");
+    if !offline && !is_url {
         return Err(ApiError::with_description(
             ErrorCode::Other("WRONG_HANDLER_URL".into()),
             "Wrong handler URL",

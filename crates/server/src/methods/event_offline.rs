@@ -125,7 +125,7 @@ pub async fn list(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
     let shown = start + rows.len() as i64;
     Ok(MethodOutput {
         result: Value::Array(list),
-        next: (shown < total).then(|| shown as u64),
+        next: (shown < total).then_some(shown as u64),
         total: Some(total.max(0) as u64),
     })
 }

@@ -5,8 +5,9 @@
 //! is one UPDATE that writes the claimer's id only where the row is still unclaimed (or its
 //! claim is stale, the claimer having died), so two claimers never both get a row.
 //! PostgreSQL also skips rows another claimer has locked (`SKIP LOCKED`) rather than wait;
-//! SQLite runs one writer at a time anyway. Only the head of each handler's queue is due, so
-//! a handler receives its events in the order they were raised, also across servers.
+//! SQLite runs one writer at a time anyway. Only the head of each handler URL's queue is due,
+//! so a handler receives its events in the order they were raised, through whichever of its
+//! bindings, also across servers.
 
 use super::{with_pool, Backend, Store, StoreError};
 use serde::Serialize;
@@ -19,7 +20,7 @@ pub(super) const CLAIM_SQLITE: &str = "
         WHERE o.state = 'pending' AND o.due_at_ms <= $2
           AND (o.claimed_by IS NULL OR o.claimed_at_ms < $3)
           AND NOT EXISTS (SELECT 1 FROM event_outbox e
-                          WHERE e.handler_id = o.handler_id AND e.state = 'pending' AND e.id < o.id)
+                          WHERE e.handler_url = o.handler_url AND e.state = 'pending' AND e.id < o.id)
         ORDER BY o.id LIMIT $4)
       AND state = 'pending' AND (claimed_by IS NULL OR claimed_at_ms < $3)";
 
@@ -31,7 +32,7 @@ pub(super) const CLAIM_PG: &str = "
         WHERE o.state = 'pending' AND o.due_at_ms <= $2
           AND (o.claimed_by IS NULL OR o.claimed_at_ms < $3)
           AND NOT EXISTS (SELECT 1 FROM event_outbox e
-                          WHERE e.handler_id = o.handler_id AND e.state = 'pending' AND e.id < o.id)
+                          WHERE e.handler_url = o.handler_url AND e.state = 'pending' AND e.id < o.id)
         ORDER BY o.id LIMIT $4
         FOR UPDATE SKIP LOCKED)
       AND state = 'pending' AND (claimed_by IS NULL OR claimed_at_ms < $3)";

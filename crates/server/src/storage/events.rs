@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 /// Copies one raised event to each online handler of it. `$1` event, `$2` data (JSON),
 /// `$3` the acting user, `$4` now (s), `$5` now (ms, first due time).
 pub(super) const ENQUEUE_ONLINE: &str = "
-    INSERT INTO event_outbox (handler_id, event, data, actor_id, created_at, due_at_ms)
-    SELECT id, event, CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT)
+    INSERT INTO event_outbox (handler_id, handler_url, event, data, actor_id, created_at, due_at_ms)
+    SELECT id, handler, event, CAST($2 AS TEXT), CAST($3 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS BIGINT)
     FROM event_handlers WHERE event = $1 AND offline = FALSE ORDER BY id";
 
 /// Puts one raised event in the offline queue of each application with an offline handler of

@@ -13,6 +13,7 @@ mod concurrency;
 mod crm_records;
 mod engines;
 mod envelope;
+mod events;
 mod export;
 mod family;
 mod faults;
