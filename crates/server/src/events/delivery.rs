@@ -38,28 +38,25 @@ pub async fn deliver(
     claimer: &str,
     row: &Claimed,
 ) -> Result<(), StoreError> {
+    let faults = state.faults().for_delivery();
     let body = form(state, endpoint, row).await?;
     let started = Instant::now();
-    let answer = http
-        .post(&row.handler)
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .body(body)
-        .send()
-        .await;
+    if faults.slow_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(faults.slow_ms)).await;
+    }
+    let answer = if faults.fail {
+        None
+    } else {
+        if faults.duplicate {
+            // The first copy's answer is not looked at, as a lost acknowledgement's.
+            let _ = post(http, &row.handler, body.clone()).await;
+        }
+        Some(post(http, &row.handler, body).await)
+    };
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let (status, error) = match answer {
-        Ok(response) if response.status().is_success() => {
-            (Some(i64::from(response.status().as_u16())), None)
-        }
-        Ok(response) => (
-            Some(i64::from(response.status().as_u16())),
-            Some(format!("handler answered {}", response.status())),
-        ),
-        Err(error) if error.is_timeout() => (None, Some("handler timed out".to_owned())),
-        Err(_) => (None, Some("handler unreachable".to_owned())),
+        None => (None, Some("fault: event_handler_failing".to_owned())),
+        Some(answer) => judge(answer),
     };
     let now = unix_millis();
     let attempts = row.attempts + 1;
@@ -90,6 +87,37 @@ pub async fn deliver(
         .store()
         .record_attempt(row.id, claimer, &attempt)
         .await
+}
+
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    body: String,
+) -> Result<reqwest::Response, reqwest::Error> {
+    http.post(url)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(body)
+        .send()
+        .await
+}
+
+/// The handler's HTTP status, and why the attempt does not count as delivered (`None`: it
+/// does, a 2xx answer).
+fn judge(answer: Result<reqwest::Response, reqwest::Error>) -> (Option<i64>, Option<String>) {
+    match answer {
+        Ok(response) if response.status().is_success() => {
+            (Some(i64::from(response.status().as_u16())), None)
+        }
+        Ok(response) => (
+            Some(i64::from(response.status().as_u16())),
+            Some(format!("handler answered {}", response.status())),
+        ),
+        Err(error) if error.is_timeout() => (None, Some("handler timed out".to_owned())),
+        Err(_) => (None, Some("handler unreachable".to_owned())),
+    }
 }
 
 /// The form body of `row`, with a freshly minted access token.

@@ -109,9 +109,10 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, StoreError> {
         );
         let now = crate::storage::events::unix_millis();
         let stale = now - STALE_CLAIM.as_millis() as i64;
+        let delay = i64::try_from(state.faults().delivery_delay_ms()).unwrap_or(i64::MAX);
         let claimed = state
             .store()
-            .claim_deliveries(&claimer, now, stale, CLAIM_BATCH)
+            .claim_deliveries(&claimer, now, stale, CLAIM_BATCH, now.saturating_sub(delay))
             .await?;
         if claimed.is_empty() {
             return Ok(attempts);

@@ -12,12 +12,13 @@
 use super::{with_pool, Backend, Store, StoreError};
 use serde::Serialize;
 
-/// Claims up to `$4` due rows for `$1` at `$2` (ms); a claim older than `$3` (ms) is stale.
+/// Claims up to `$4` rows due by `$5` (ms) for `$1` at `$2` (ms); a claim older than `$3`
+/// (ms) is stale. `$5` is `$2` unless a delivery delay fault holds rows back.
 pub(super) const CLAIM_SQLITE: &str = "
     UPDATE event_outbox SET claimed_by = $1, claimed_at_ms = $2
     WHERE id IN (
         SELECT o.id FROM event_outbox o
-        WHERE o.state = 'pending' AND o.due_at_ms <= $2
+        WHERE o.state = 'pending' AND o.due_at_ms <= $5
           AND (o.claimed_by IS NULL OR o.claimed_at_ms < $3)
           AND NOT EXISTS (SELECT 1 FROM event_outbox e
                           WHERE e.handler_url = o.handler_url AND e.state = 'pending' AND e.id < o.id)
@@ -29,7 +30,7 @@ pub(super) const CLAIM_PG: &str = "
     UPDATE event_outbox SET claimed_by = $1, claimed_at_ms = $2
     WHERE id IN (
         SELECT o.id FROM event_outbox o
-        WHERE o.state = 'pending' AND o.due_at_ms <= $2
+        WHERE o.state = 'pending' AND o.due_at_ms <= $5
           AND (o.claimed_by IS NULL OR o.claimed_at_ms < $3)
           AND NOT EXISTS (SELECT 1 FROM event_outbox e
                           WHERE e.handler_url = o.handler_url AND e.state = 'pending' AND e.id < o.id)
@@ -118,6 +119,7 @@ impl Store {
         now_ms: i64,
         stale_before_ms: i64,
         limit: i64,
+        due_by_ms: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
         let claim = match self.backend() {
             Backend::Sqlite(_) => CLAIM_SQLITE,
@@ -129,6 +131,7 @@ impl Store {
                 .bind(now_ms)
                 .bind(stale_before_ms)
                 .bind(limit)
+                .bind(due_by_ms)
                 .execute(pool)
                 .await?
                 .rows_affected();

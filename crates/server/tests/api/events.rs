@@ -540,3 +540,58 @@ async fn session_activity_and_lead_creation_raise_their_events() {
         "{events:?}"
     );
 }
+
+async fn switch_on(app: &TestApp, fault: Value) {
+    let response = app
+        .http
+        .post(app.url("/_openlines/admin/faults"))
+        .bearer_auth(ADMIN)
+        .body(fault.to_string())
+        .send()
+        .await
+        .unwrap();
+    let answer = Answer::read(response).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn delivery_faults_fail_an_attempt_and_duplicate_a_delivery() {
+    let app = app().await;
+    let handler = Receiver::start(0).await;
+    bind(&app, "ONCRMLEADADD", &handler.url).await;
+
+    switch_on(&app, json!({"kind":"event_handler_failing","count":1})).await;
+    let first = app
+        .call(
+            ADMIN_HOOK,
+            "crm.lead.add",
+            json!({"fields":{"TITLE":"one"}}),
+        )
+        .await
+        .result()
+        .to_string();
+    flush(&app).await;
+    // The failed attempt was never sent; the retry was.
+    assert_eq!(handler.events(), [("ONCRMLEADADD".to_owned(), first)]);
+    let journal = deliveries_journal(&app).await;
+    assert_eq!(journal[0]["attempts"], json!(2), "{journal}");
+    assert_eq!(journal[0]["state"], json!("delivered"));
+
+    switch_on(&app, json!({"kind":"event_duplicate","count":1})).await;
+    let second = app
+        .call(
+            ADMIN_HOOK,
+            "crm.lead.add",
+            json!({"fields":{"TITLE":"two"}}),
+        )
+        .await
+        .result()
+        .to_string();
+    flush(&app).await;
+    let deliveries = handler.deliveries();
+    assert_eq!(deliveries.len(), 3, "{deliveries:?}");
+    assert_eq!(deliveries[1], deliveries[2], "the same delivery twice");
+    assert_eq!(deliveries[2]["data[FIELDS][ID]"], second);
+    let journal = deliveries_journal(&app).await;
+    assert_eq!(journal[0]["attempts"], json!(1), "{journal}");
+}
