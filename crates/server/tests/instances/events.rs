@@ -13,12 +13,12 @@ const QUIET: &[&str] = &["--no-rate-limit", "--no-operating-limit"];
 /// Holds every delivery back for an hour: the killed instance never gets to deliver.
 const HOLD: &str = r#"{"kind":"event_delay","delay_ms":3600000}"#;
 
-/// A handler on a loopback port that records `(event, data[FIELDS][ID])` of each POST.
-async fn receiver() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
-    async fn record(
-        State(seen): State<Arc<Mutex<Vec<(String, String)>>>>,
-        body: String,
-    ) -> &'static str {
+/// `(event, data[FIELDS][ID])` of each delivery, in arrival order.
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A handler on a loopback port that records each POST.
+async fn receiver() -> (String, Seen) {
+    async fn record(State(seen): State<Seen>, body: String) -> &'static str {
         let fields: std::collections::HashMap<String, String> =
             form_urlencoded::parse(body.as_bytes())
                 .into_owned()
