@@ -45,6 +45,8 @@ CREATE TABLE event_outbox (
 -- raised, whichever of its bindings they came through.
 CREATE INDEX event_outbox_by_url ON event_outbox (handler_url, state, id);
 CREATE INDEX event_outbox_due ON event_outbox (state, due_at_ms);
+-- Whether a handler still has an undelivered ONOFFLINEEVENT notification.
+CREATE INDEX event_outbox_by_handler ON event_outbox (handler_id, state);
 
 -- The offline queue: one row per application, source, event and object (`message_id`); a
 -- later change of the same object moves the row's time rather than adding a row, unless a

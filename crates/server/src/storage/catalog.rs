@@ -67,6 +67,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     oauth::EXPIRE_TOKEN,
     events::ENQUEUE_ONLINE,
     events::ENQUEUE_OFFLINE,
+    events::ENQUEUE_OFFLINE_NOTICE,
     events::INSERT_HANDLER,
     events::DELETE_HANDLERS,
     events::DROP_ORPHANED_DELIVERIES,

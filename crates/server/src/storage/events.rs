@@ -31,6 +31,19 @@ pub(super) const ENQUEUE_OFFLINE: &str = "
     ON CONFLICT (client_id, auth_connector, event, message_id, process_id)
     DO UPDATE SET data = excluded.data, created_at = excluded.created_at";
 
+/// Notifies the `ONOFFLINEEVENT` handlers of each application whose offline queue event `$1`
+/// just entered, unless the handler still has a notification waiting (notifications
+/// coalesce). `$2` acting user, `$3` now (s), `$4` now (ms).
+pub(super) const ENQUEUE_OFFLINE_NOTICE: &str = "
+    INSERT INTO event_outbox (handler_id, handler_url, event, data, actor_id, created_at, due_at_ms)
+    SELECT n.id, n.handler, n.event, '[]', CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS BIGINT)
+    FROM event_handlers n
+    WHERE n.event = 'ONOFFLINEEVENT' AND n.offline = FALSE
+      AND EXISTS (SELECT 1 FROM event_handlers o
+                  WHERE o.client_id = n.client_id AND o.event = $1 AND o.offline = TRUE)
+      AND NOT EXISTS (SELECT 1 FROM event_outbox q WHERE q.handler_id = n.id AND q.state = 'pending')
+    ORDER BY n.id";
+
 pub(super) const INSERT_HANDLER: &str = "
     INSERT INTO event_handlers (client_id, event, handler, auth_type, offline, auth_connector,
                                 options, bound_by, scopes, created_at)
@@ -117,7 +130,8 @@ pub fn unix_millis() -> i64 {
 
 /// Raises event `$raised` (a [`crate::domain::event::Raised`]) by `$actor`
 /// ([`crate::domain::event::Actor`]) on connection `$conn` (a write transaction's), with
-/// `?` on sqlx errors: one statement for the online handlers, one for the offline queue.
+/// `?` on sqlx errors: one statement for the online handlers, one for the offline queue, one
+/// for the `ONOFFLINEEVENT` notifications of that queue.
 /// A macro for the reason [`super::chat_index::refresh_chat_index!`] is one.
 macro_rules! enqueue_event {
     ($conn:expr, $actor:expr, $raised:expr) => {{
@@ -138,6 +152,13 @@ macro_rules! enqueue_event {
             .bind($crate::storage::events::message_id(&data))
             .bind(&data)
             .bind(now_ms / 1000)
+            .execute(&mut *$conn)
+            .await?;
+        sqlx::query($crate::storage::events::ENQUEUE_OFFLINE_NOTICE)
+            .bind(&raised.name)
+            .bind(actor.0)
+            .bind(now_ms / 1000)
+            .bind(now_ms)
             .execute(&mut *$conn)
             .await?;
     }};

@@ -595,3 +595,41 @@ async fn delivery_faults_fail_an_attempt_and_duplicate_a_delivery() {
     let journal = deliveries_journal(&app).await;
     assert_eq!(journal[0]["attempts"], json!(1), "{journal}");
 }
+
+#[tokio::test]
+async fn an_offline_queue_change_notifies_the_onofflineevent_handler() {
+    let app = app().await;
+    let handler = Receiver::start(0).await;
+    let offline = with_token(
+        &app,
+        APP_TOKEN,
+        "event.bind",
+        json!({"event":"ONCRMLEADADD","event_type":"offline"}),
+    )
+    .await;
+    assert_eq!(offline.result(), &json!(true));
+    bind(&app, "ONOFFLINEEVENT", &handler.url).await;
+    app.call(
+        ADMIN_HOOK,
+        "crm.lead.add",
+        json!({"fields":{"TITLE":"queued"}}),
+    )
+    .await
+    .result();
+    flush(&app).await;
+    let deliveries = handler.deliveries();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    assert_eq!(deliveries[0]["event"], "ONOFFLINEEVENT");
+    // `data` arrives empty, so the form carries no `data` field at all.
+    assert!(!deliveries[0].keys().any(|key| key.starts_with("data")));
+    // A write whose event no offline handler wants notifies nobody.
+    app.call(
+        ADMIN_HOOK,
+        "crm.deal.add",
+        json!({"fields":{"TITLE":"not queued"}}),
+    )
+    .await
+    .result();
+    flush(&app).await;
+    assert_eq!(handler.deliveries().len(), 1);
+}
