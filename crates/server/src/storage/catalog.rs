@@ -82,6 +82,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     events_offline::MARK_ERROR,
     events_offline::PAGE,
     events_offline::COUNT,
+    event_outbox::ANY_DUE,
     event_outbox::CLAIMED,
     event_outbox::RECORD_ATTEMPT,
     event_outbox::PENDING,

@@ -12,6 +12,13 @@
 use super::{with_pool, Backend, Store, StoreError};
 use serde::Serialize;
 
+/// Whether any row is due by `$1` (ms) or has a stale claim: a read, so that an idle server's
+/// polling never takes SQLite's write lock (the claim is an UPDATE). `$2` as the claim's `$3`.
+pub(super) const ANY_DUE: &str = "
+    SELECT CAST(1 AS BIGINT) FROM event_outbox
+    WHERE state = 'pending' AND due_at_ms <= $1 AND (claimed_by IS NULL OR claimed_at_ms < $2)
+    LIMIT 1";
+
 /// Claims up to `$4` rows due by `$5` (ms) for `$1` at `$2` (ms); a claim older than `$3`
 /// (ms) is stale. `$5` is `$2` unless a delivery delay fault holds rows back.
 pub(super) const CLAIM_SQLITE: &str = "
@@ -126,6 +133,14 @@ impl Store {
             Backend::Postgres(_) => CLAIM_PG,
         };
         let rows = with_pool!(self.backend(), pool => {
+            let due: Option<(i64,)> = sqlx::query_as(ANY_DUE)
+                .bind(due_by_ms)
+                .bind(stale_before_ms)
+                .fetch_optional(pool)
+                .await?;
+            if due.is_none() {
+                return Ok(Vec::new());
+            }
             let claimed = sqlx::query(claim)
                 .bind(claimer)
                 .bind(now_ms)
