@@ -130,18 +130,24 @@ async fn form(state: &AppState, endpoint: &Endpoint, row: &Claimed) -> Result<St
         row.actor_id
     };
     let access = generate_token();
-    // The column wants a refresh token; this one is never shown, so it can never be used.
-    let unused_refresh = generate_token();
+    // Only the installation hands the application a refresh token; for every other event the
+    // pair's refresh token is never shown and expires at once, so it can never be used.
+    let install = row.event == "ONAPPINSTALL";
+    let refresh = generate_token();
     let now = state.clock().now_secs();
     store
         .add_pair(&NewPair {
             access_sha256: SecretHash::of(&access).as_str(),
-            refresh_sha256: SecretHash::of(&unused_refresh).as_str(),
+            refresh_sha256: SecretHash::of(&refresh).as_str(),
             user_id: user,
             scopes: &row.scopes,
             client_id: &row.client_id,
             expires_at: now + settings.access_token_ttl,
-            refresh_expires_at: now,
+            refresh_expires_at: if install {
+                now + settings.refresh_token_ttl
+            } else {
+                now
+            },
         })
         .await?;
     let application_token = store
@@ -152,24 +158,25 @@ async fn form(state: &AppState, endpoint: &Endpoint, row: &Claimed) -> Result<St
         .map_or_else(|| row.scopes.clone(), |scope| scope.as_str().to_owned());
     let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
     let rest = format!("{}/rest/", endpoint.base);
+    let mut auth = json!({
+        "access_token": access.expose_secret(),
+        "expires_in": settings.access_token_ttl.to_string(),
+        "scope": scope,
+        "domain": endpoint.domain,
+        "server_endpoint": rest,
+        "status": "L",
+        "client_endpoint": rest,
+        "member_id": MEMBER_ID,
+        "application_token": application_token,
+    });
+    if install {
+        auth["refresh_token"] = json!(refresh.expose_secret());
+    }
     let mut params = Params::new();
     params.insert("event".into(), json!(row.event));
     params.insert("event_handler_id".into(), json!(row.handler_id.to_string()));
     params.insert("data".into(), data);
     params.insert("ts".into(), json!(row.created_at.to_string()));
-    params.insert(
-        "auth".into(),
-        json!({
-            "access_token": access.expose_secret(),
-            "expires_in": settings.access_token_ttl.to_string(),
-            "scope": scope,
-            "domain": endpoint.domain,
-            "server_endpoint": rest,
-            "status": "L",
-            "client_endpoint": rest,
-            "member_id": MEMBER_ID,
-            "application_token": application_token,
-        }),
-    );
+    params.insert("auth".into(), auth);
     Ok(encode(&params))
 }

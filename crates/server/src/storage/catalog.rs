@@ -68,6 +68,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     events::ENQUEUE_ONLINE,
     events::ENQUEUE_OFFLINE,
     events::ENQUEUE_OFFLINE_NOTICE,
+    events::ENQUEUE_FOR_APP,
     events::INSERT_HANDLER,
     events::DELETE_HANDLERS,
     events::DROP_ORPHANED_DELIVERIES,

@@ -44,6 +44,14 @@ pub(super) const ENQUEUE_OFFLINE_NOTICE: &str = "
       AND NOT EXISTS (SELECT 1 FROM event_outbox q WHERE q.handler_id = n.id AND q.state = 'pending')
     ORDER BY n.id";
 
+/// Raises an application event (`ONAPPINSTALL`) for that application's online handlers only.
+/// `$1` app, `$2` event, `$3` data (JSON), `$4` acting user, `$5` now (s), `$6` now (ms).
+pub(super) const ENQUEUE_FOR_APP: &str = "
+    INSERT INTO event_outbox (handler_id, handler_url, event, data, actor_id, created_at, due_at_ms)
+    SELECT id, handler, event, CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS BIGINT),
+           CAST($6 AS BIGINT)
+    FROM event_handlers WHERE client_id = $1 AND event = $2 AND offline = FALSE ORDER BY id";
+
 pub(super) const INSERT_HANDLER: &str = "
     INSERT INTO event_handlers (client_id, event, handler, auth_type, offline, auth_connector,
                                 options, bound_by, scopes, created_at)
@@ -229,6 +237,50 @@ impl Store {
         .fetch_all(pool)
         .await)?;
         Ok(rows)
+    }
+
+    /// Installs `handler` as the application's install handler: binds `ONAPPINSTALL` for it
+    /// (running as the installing user) and raises `ONAPPINSTALL` with `data`, in one
+    /// transaction, so the handler hears of the installation once a server runs.
+    pub async fn add_install_handler(
+        &self,
+        handler: &NewHandler<'_>,
+        data: &str,
+    ) -> Result<(), StoreError> {
+        let now_ms = unix_millis();
+        macro_rules! install_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                sqlx::query(INSERT_HANDLER)
+                    .bind(handler.client_id)
+                    .bind(handler.event)
+                    .bind(handler.handler)
+                    .bind(handler.auth_type)
+                    .bind(handler.offline)
+                    .bind(handler.auth_connector)
+                    .bind(handler.options)
+                    .bind(handler.bound_by)
+                    .bind(handler.scopes)
+                    .bind(handler.now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(ENQUEUE_FOR_APP)
+                    .bind(handler.client_id)
+                    .bind(handler.event)
+                    .bind(data)
+                    .bind(handler.bound_by)
+                    .bind(now_ms / 1000)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => install_on!(pool),
+            Backend::Postgres(pool) => install_on!(pool),
+        }
     }
 
     /// The application's `application_token`, made with `fresh` on first use.

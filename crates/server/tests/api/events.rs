@@ -633,3 +633,53 @@ async fn an_offline_queue_change_notifies_the_onofflineevent_handler() {
     flush(&app).await;
     assert_eq!(handler.deliveries().len(), 1);
 }
+
+#[tokio::test]
+async fn app_add_with_an_install_handler_delivers_onappinstall_with_a_working_refresh_token() {
+    let app = app().await;
+    let handler = Receiver::start(0).await;
+    let db = app.database_url();
+    let output = crate::helpers::openlines(
+        &[
+            "app",
+            "add",
+            "--name",
+            "installed",
+            "--install-handler",
+            &handler.url,
+            "--db",
+            &db,
+        ],
+        None,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::helpers::stderr(&output)
+    );
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    let field = |name: &str| {
+        printed
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in {printed}"))
+            .to_owned()
+    };
+    let (client_id, secret) = (field("client_id"), field("client_secret"));
+    flush(&app).await;
+    let deliveries = handler.deliveries();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    let install = &deliveries[0];
+    assert_eq!(install["event"], "ONAPPINSTALL");
+    assert_eq!(install["data[INSTALLED]"], "Y");
+    assert_eq!(install["data[ACTIVE]"], "Y");
+    let profile = with_token(&app, &install["auth[access_token]"], "profile", json!({})).await;
+    assert_eq!(profile.result()["ID"], json!("1"), "{}", profile.text);
+    let refreshed = app
+        .get(&format!(
+            "/oauth/token/?grant_type=refresh_token&client_id={client_id}&client_secret={secret}&refresh_token={}",
+            install["auth[refresh_token]"]
+        ))
+        .await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.text);
+}
