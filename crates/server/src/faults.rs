@@ -4,7 +4,8 @@
 //! A fault applies to every caller, or only to one webhook or one OAuth token (matched by the
 //! hash of the presented secret). Request-level faults (latency, forced rate limit, redirect)
 //! act at the HTTP edge; method-level ones (forced operating-time limit, forced 500) act in
-//! `dispatch`, so they reach `batch` commands too.
+//! `dispatch`, so they reach `batch` commands too. Delivery faults (`event_*`) act on the
+//! deliveries of raised events (`crate::events`) and apply whatever their scope.
 
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -23,6 +24,15 @@ pub enum FaultKind {
     InternalError { method: String, count: u64 },
     /// Every call answers `302` to the same path on `new_base` (a portal that moved).
     Redirect { new_base: String },
+    /// Raised events are delivered no sooner than `delay_ms` after they are due (a slow queue).
+    EventDelay { delay_ms: u64 },
+    /// Each delivery waits `delay_ms` before it is sent (a handler or network that is slow).
+    EventHandlerSlow { delay_ms: u64 },
+    /// The next `count` delivery attempts are not sent and count as failed, so they are
+    /// retried (a handler that was down).
+    EventHandlerFailing { count: u64 },
+    /// The next `count` deliveries are sent twice (at-least-once delivery's duplicate).
+    EventDuplicate { count: u64 },
 }
 
 /// Whom a fault applies to.
@@ -54,6 +64,17 @@ pub struct RequestFaults {
     pub latency_ms: u64,
     pub query_limit: bool,
     pub redirect_to: Option<String>,
+}
+
+/// What one delivery attempt must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeliveryFaults {
+    /// Wait this long before sending.
+    pub slow_ms: u64,
+    /// Do not send; count the attempt as failed.
+    pub fail: bool,
+    /// Send twice.
+    pub duplicate: bool,
 }
 
 /// What `dispatch` must do for one method call.
@@ -132,7 +153,12 @@ impl Faults {
                     out.query_limit |= fault.seen > *after_calls;
                 }
                 FaultKind::Redirect { new_base } => out.redirect_to = Some(new_base.clone()),
-                FaultKind::OperationTimeLimit { .. } | FaultKind::InternalError { .. } => {}
+                FaultKind::OperationTimeLimit { .. }
+                | FaultKind::InternalError { .. }
+                | FaultKind::EventDelay { .. }
+                | FaultKind::EventHandlerSlow { .. }
+                | FaultKind::EventHandlerFailing { .. }
+                | FaultKind::EventDuplicate { .. } => {}
             }
         }
         out
@@ -166,6 +192,44 @@ impl Faults {
             }
         });
         found
+    }
+
+    /// How long deliveries are held back after they are due (`event_delay`), in ms.
+    pub fn delivery_delay_ms(&self) -> u64 {
+        self.lock()
+            .1
+            .iter()
+            .map(|fault| match fault.kind {
+                FaultKind::EventDelay { delay_ms } => delay_ms,
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The faults of one delivery attempt; spends one of each counted fault's deliveries,
+    /// which switches itself off when spent.
+    pub fn for_delivery(&self) -> DeliveryFaults {
+        let mut inner = self.lock();
+        let mut out = DeliveryFaults::default();
+        inner.1.retain_mut(|fault| match fault.kind {
+            FaultKind::EventHandlerSlow { delay_ms } => {
+                out.slow_ms = out.slow_ms.max(delay_ms);
+                true
+            }
+            FaultKind::EventHandlerFailing { count } if !out.fail => {
+                out.fail = true;
+                fault.seen += 1;
+                fault.seen < count
+            }
+            FaultKind::EventDuplicate { count } if !out.duplicate => {
+                out.duplicate = true;
+                fault.seen += 1;
+                fault.seen < count
+            }
+            _ => true,
+        });
+        out
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (u64, Vec<Fault>)> {

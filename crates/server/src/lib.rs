@@ -11,9 +11,10 @@
 //! - [`tls`]: HTTPS, with a self-signed certificate for localhost on request.
 //! - [`limits`]: the leaky bucket and the operating-time budget, state behind a trait.
 //!
-//! Around them: [`faults`] (switchable misbehaviour for integrators), [`journal`] (the last
-//! requests), [`fixtures`] (JSON Lines import and the demo data), [`snapshots`] (the data
-//! states `reset` and `restore` go back to), [`state`] and [`clock`]
+//! Around them: [`events`] (delivering raised events to bound handlers), [`faults`]
+//! (switchable misbehaviour for integrators), [`journal`] (the last requests), [`fixtures`]
+//! (JSON Lines import and the demo data), [`snapshots`] (the data states `reset` and `restore`
+//! go back to), [`state`] and [`clock`]
 //! (what requests share), and [`cli`] (the `openlines` command).
 //!
 //! [`app`] builds the router and [`serve`] runs it until a shutdown signal; tests bind port 0
@@ -23,6 +24,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod domain;
+pub mod events;
 pub mod faults;
 pub mod fixtures;
 pub mod http;
@@ -53,6 +55,7 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let shutdown = start_delivery(&state, listener.local_addr()?, true, shutdown);
     let limits = state.settings().connections;
     let app = app(state).layer(axum::Extension(http::rest::ServedOverTls));
     listener.set_nonblocking(true)?;
@@ -68,7 +71,27 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let shutdown = start_delivery(&state, listener.local_addr()?, false, shutdown);
     let limits = state.settings().connections;
     let transport = http::connections::Transport::Plain;
     http::connections::serve(listener, transport, app(state), limits, shutdown).await
+}
+
+/// Starts the event delivery task for a listener on `address`; returns `shutdown` extended to
+/// stop the task too.
+fn start_delivery(
+    state: &AppState,
+    address: SocketAddr,
+    https: bool,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> impl Future<Output = ()> + Send + 'static {
+    state
+        .courier()
+        .set_endpoint(events::Endpoint::new(address, https));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(events::run(state.clone(), stopped));
+    async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    }
 }

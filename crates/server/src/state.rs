@@ -1,6 +1,7 @@
 //! What every request shares: the store, the settings, the clock.
 
 use crate::clock::Clock;
+use crate::events::Courier;
 use crate::faults::Faults;
 use crate::http::connections::ConnectionLimits;
 use crate::journal::Journal;
@@ -76,6 +77,7 @@ struct Inner {
     faults: Faults,
     journal: Journal,
     snapshots: Snapshots,
+    courier: Courier,
 }
 
 impl AppState {
@@ -96,12 +98,18 @@ impl AppState {
             faults: Faults::default(),
             journal,
             snapshots: Snapshots::default(),
+            courier: Courier::default(),
         }))
     }
 
     /// The fault switches.
     pub fn faults(&self) -> &Faults {
         &self.0.faults
+    }
+
+    /// What event deliveries share.
+    pub fn courier(&self) -> &Courier {
+        &self.0.courier
     }
 
     /// The call journal.

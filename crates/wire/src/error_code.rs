@@ -94,6 +94,8 @@ error_codes! {
     ErrorCore = "ERROR_CORE", 500, "SQL query error!";
     /// The method needs an application (OAuth) context.
     WrongAuthType = "WRONG_AUTH_TYPE", 403, "Current authorization type is denied for this method. Application context required";
+    /// `event.bind` with an event the portal does not know.
+    EventNotFound = "ERROR_EVENT_NOT_FOUND", 400, "Event not found";
     /// `feature.get` without `CODE`.
     CodeEmpty = "CODE_EMPTY", 400, "CODE can't be empty";
     /// Admin approval of the method is pending.

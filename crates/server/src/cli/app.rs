@@ -7,6 +7,7 @@ use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::domain::credentials::{generate_token, generate_webhook_code, SecretHash};
 use crate::domain::scope::format_scope_list;
+use crate::storage::events::NewHandler;
 use crate::storage::oauth::{AppRow, NewPair};
 use clap::{Args, Subcommand};
 use secrecy::ExposeSecret;
@@ -40,6 +41,10 @@ pub struct AppAddArgs {
     /// Refresh token lifetime in seconds.
     #[arg(long, default_value_t = 15_552_000)]
     pub refresh_token_ttl: i64,
+    /// The application's install handler (`http://…` or `https://…`): it receives
+    /// `ONAPPINSTALL`, with a refresh token, once a server runs on this database.
+    #[arg(long, value_name = "URL")]
+    pub install_handler: Option<String>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -63,7 +68,17 @@ pub async fn run(command: AppCommand) -> ExitCode {
     }
 }
 
+/// `data` of `ONAPPINSTALL` (the documented fields; one version, English).
+const INSTALL_DATA: &str = r#"{"VERSION":"1","ACTIVE":"Y","INSTALLED":"Y","LANGUAGE_ID":"en"}"#;
+
 async fn add(args: AppAddArgs) -> ExitCode {
+    if let Some(url) = &args.install_handler {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return fail(&format!(
+                "--install-handler must be an http:// or https:// URL, not {url:?}"
+            ));
+        }
+    }
     let store = match args.db.open_existing().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
@@ -99,6 +114,21 @@ async fn add(args: AppAddArgs) -> ExitCode {
                 refresh_expires_at: now + args.refresh_token_ttl,
             })
             .await?;
+        if let Some(url) = &args.install_handler {
+            let handler = NewHandler {
+                client_id: &client_id,
+                event: "ONAPPINSTALL",
+                handler: url,
+                auth_type: args.user,
+                offline: false,
+                auth_connector: "",
+                options: "{}",
+                bound_by: args.user,
+                scopes: &scopes,
+                now,
+            };
+            store.add_install_handler(&handler, INSTALL_DATA).await?;
+        }
         Ok::<_, crate::storage::StoreError>(Ok(()))
     }
     .await;

@@ -7,6 +7,7 @@ pub mod connector;
 pub mod credentials;
 pub mod crm;
 pub mod crm_list;
+pub mod event;
 pub mod permission;
 pub mod scope;
 pub mod session;

@@ -11,6 +11,7 @@
 //! - `DELETE /_openlines/admin/faults` → `{"removed":N}`; `DELETE …/faults/{id}` → `{"removed":1}`
 //! - `POST /_openlines/admin/tokens/expire` `{"access_token": …}` → `{"expired":true}`
 //! - `GET /_openlines/admin/journal?limit=N` → `{"entries":[…]}`
+//! - `GET /_openlines/admin/events`, `POST …/events/flush`: see [`super::admin_events`].
 
 use super::respond;
 use super::route::Format;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/_openlines/admin/faults/{id}", delete(remove_fault))
         .route("/_openlines/admin/tokens/expire", post(expire_token))
         .route("/_openlines/admin/journal", get(journal))
+        .merge(super::admin_events::routes())
         .method_not_allowed_fallback(wrong_verb)
 }
 

@@ -6,6 +6,7 @@
 //! [`respond`] writes the envelope as JSON or XML with the portal's headers.
 
 pub mod admin;
+pub mod admin_events;
 pub mod admin_snapshots;
 pub mod connections;
 pub mod credentials;

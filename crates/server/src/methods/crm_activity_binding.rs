@@ -68,7 +68,12 @@ async fn check_owners(ctx: &CallContext, owners: &[(String, i64)]) -> Result<(),
 /// `crm.activity.binding.add`: `true` (also when already bound).
 pub async fn add(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiError> {
     let (activity, record) = target(&ctx, &params).await?;
-    match ctx.state.store().bind_session(activity, record).await? {
+    match ctx
+        .state
+        .store()
+        .bind_session(activity, record, ctx.actor())
+        .await?
+    {
         BindOutcome::Bound | BindOutcome::AlreadyBound => {
             touch(&ctx, activity).await?;
             Ok(MethodOutput::new(json!(true)))
@@ -81,7 +86,12 @@ pub async fn add(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiEr
 /// `crm.activity.binding.delete`: `true`.
 pub async fn delete(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiError> {
     let (activity, record) = target(&ctx, &params).await?;
-    if !ctx.state.store().unbind_session(activity, record).await? {
+    if !ctx
+        .state
+        .store()
+        .unbind_session(activity, record, ctx.actor())
+        .await?
+    {
         return Err(not_found("Binding not found"));
     }
     touch(&ctx, activity).await?;

@@ -102,7 +102,9 @@ pub async fn add(
         assigned_by_id: fields.assigned_by_id.or(Some(user.id)),
         ..fields
     };
-    let id = store.add_crm_record(entity_type.as_str(), &fields).await?;
+    let id = store
+        .add_crm_record(entity_type, &fields, ctx.actor())
+        .await?;
     Ok(MethodOutput::new(json!(id)))
 }
 
@@ -143,7 +145,12 @@ pub async fn update(
     let record = record_of(&params, entity_type)?;
     let fields = fields_of(&params, entity_type)?;
     readable(&ctx, record).await?;
-    if !ctx.state.store().update_crm_record(record, &fields).await? {
+    if !ctx
+        .state
+        .store()
+        .update_crm_record(record, &fields, ctx.actor())
+        .await?
+    {
         return Err(crm_error("Not found"));
     }
     Ok(MethodOutput::new(json!(true)))
@@ -157,7 +164,12 @@ pub async fn delete(
 ) -> Result<MethodOutput, ApiError> {
     let record = record_of(&params, entity_type)?;
     readable(&ctx, record).await?;
-    if !ctx.state.store().delete_crm_record(record).await? {
+    if !ctx
+        .state
+        .store()
+        .delete_crm_record(record, ctx.actor())
+        .await?
+    {
         return Err(crm_error("Not found"));
     }
     Ok(MethodOutput::new(json!(true)))

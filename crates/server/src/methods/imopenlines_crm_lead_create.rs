@@ -34,14 +34,14 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         opened: Some(false),
     };
     let lead_id = store
-        .add_crm_record(CrmEntityType::Lead.as_str(), &fields)
+        .add_crm_record(CrmEntityType::Lead, &fields, ctx.actor())
         .await?;
     let lead = CrmRef {
         entity_type: CrmEntityType::Lead,
         id: CrmEntityId::new(lead_id)
             .ok_or_else(|| ApiError::internal("a new lead got a non-positive id"))?,
     };
-    store.bind_session(session.id, lead).await?;
+    store.bind_session(session.id, lead, ctx.actor()).await?;
     // Binding changes the session, as crm.activity.binding.add does: it moves up in chat.get.
     store
         .touch_session(session.id, ctx.state.clock().now_secs())

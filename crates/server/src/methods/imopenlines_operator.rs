@@ -37,7 +37,7 @@ async fn apply(
     let done = ctx
         .state
         .store()
-        .transition(session.id, transition, now)
+        .transition(session.id, transition, now, ctx.actor())
         .await?;
     if done {
         Ok(MethodOutput::new(json!(true)))

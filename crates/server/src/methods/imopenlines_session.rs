@@ -45,7 +45,7 @@ pub async fn open(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
     };
     let now = ctx.state.clock().now_secs();
     store
-        .open_session(chat_id, SessionStatus::NEW.0, None, now)
+        .open_session(chat_id, SessionStatus::NEW.0, None, now, ctx.actor())
         .await?;
     // The portal's example shows the id as a string (spec §11.11).
     Ok(MethodOutput::new(json!({"chatId": chat_id.to_string()})))
@@ -63,6 +63,7 @@ pub async fn start(ctx: CallContext, params: Params) -> Result<MethodOutput, Api
             SessionStatus::ANSWER.0,
             Some(ctx.caller.user.id),
             now,
+            ctx.actor(),
         )
         .await?;
     Ok(MethodOutput::new(json!(true)))

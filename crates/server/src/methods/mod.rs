@@ -15,6 +15,8 @@ pub mod crm_item;
 pub mod crm_list;
 pub mod crm_read;
 pub mod crm_records;
+pub mod event;
+pub mod event_offline;
 pub mod feature_get;
 pub mod imconnector_list;
 pub mod imopenlines_crm_chat_get;

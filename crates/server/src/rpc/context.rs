@@ -1,5 +1,6 @@
 //! Who is calling, and what a method can reach while it runs.
 
+use crate::domain::event::Actor;
 use crate::domain::scope::Scope;
 use crate::state::AppState;
 use crate::storage::auth::UserRow;
@@ -57,4 +58,11 @@ pub struct CallContext {
     pub caller: Caller,
     /// Set for commands run inside `batch` (some answers differ there).
     pub in_batch: bool,
+}
+
+impl CallContext {
+    /// The caller as the author of the writes it makes (what events name as their actor).
+    pub fn actor(&self) -> Actor {
+        Actor(self.caller.user.id)
+    }
 }

@@ -8,8 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, crm, export, ids, import_sql, oauth, options, schema,
-    sessions, snapshot,
+    access, admin, auth, chat_index, chats, crm, event_outbox, events, events_offline, export, ids,
+    import_sql, oauth, options, schema, sessions, snapshot,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.
@@ -69,6 +69,29 @@ const STATEMENTS: &[(&str, &str)] = named![
     options::APP_OPTIONS,
     options::SET_USER_OPTION,
     options::USER_OPTIONS,
+    events::ENQUEUE_ONLINE,
+    events::ENQUEUE_OFFLINE,
+    events::ENQUEUE_OFFLINE_NOTICE,
+    events::ENQUEUE_FOR_APP,
+    events::INSERT_HANDLER,
+    events::DELETE_HANDLERS,
+    events::DROP_ORPHANED_DELIVERIES,
+    events::HANDLERS_OF_APP,
+    events::ADD_APP_TOKEN,
+    events::APP_TOKEN,
+    events_offline::RESERVE,
+    events_offline::RESERVED,
+    events_offline::DELETE_RESERVED,
+    events_offline::DELETE_RESERVED_ID,
+    events_offline::DELETE_RESERVED_MESSAGE,
+    events_offline::MARK_ERROR,
+    events_offline::PAGE,
+    events_offline::COUNT,
+    event_outbox::ANY_DUE,
+    event_outbox::CLAIMED,
+    event_outbox::RECORD_ATTEMPT,
+    event_outbox::PENDING,
+    event_outbox::RECENT,
     crm::INSERT_CRM_RECORD,
     crm::FIND_RECORD,
     crm::CRM_RECORD_BY_ID,
@@ -108,6 +131,7 @@ const STATEMENTS: &[(&str, &str)] = named![
 /// [`SQLITE_ONLY`]).
 const POSTGRES_ONLY: &[(&str, &str)] = named![
     crm::FIND_RECORD_FOR_UPDATE,
+    event_outbox::CLAIM_PG,
     ids::NEXT_CRM_ID_PG,
     ids::RAISE_AFTER_IMPORT_PG,
     import_sql::RAISE_SESSIONS_PG,
@@ -121,6 +145,7 @@ const POSTGRES_ONLY: &[(&str, &str)] = named![
 
 /// Statements only SQLite runs.
 const SQLITE_ONLY: &[(&str, &str)] = named![
+    event_outbox::CLAIM_SQLITE,
     ids::NEXT_CRM_ID_SQLITE,
     ids::RAISE_AFTER_IMPORT_SQLITE,
     snapshot::SQLITE_DATA_TABLES,

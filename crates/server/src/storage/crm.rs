@@ -1,9 +1,14 @@
 //! CRM records (leads, deals, contacts, companies) and the bindings of sessions to them.
+//!
+//! Every write raises its events (`ONCRM<TYPE>ADD/UPDATE/DELETE`, and `ONCRMACTIVITYUPDATE`
+//! for a binding change of a session's activity) in its own transaction ([`enqueue_event!`]).
 
 use super::chat_index::{refresh_chat_index, CHAT_OF_SESSION, DELETE_FOR_RECORD};
+use super::events::enqueue_event;
 use super::ids::{NEXT_CRM_ID_PG, NEXT_CRM_ID_SQLITE};
 use super::{with_pool, Backend, Store, StoreError};
-use crate::domain::crm::CrmRef;
+use crate::domain::crm::{CrmEntityType, CrmRef};
+use crate::domain::event::{Actor, Change, Raised};
 
 /// A CRM record as methods show it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -70,8 +75,9 @@ impl Store {
     /// Adds a record with the next id of its type (see [`super::ids`]); returns the id.
     pub async fn add_crm_record(
         &self,
-        entity_type: &str,
+        entity_type: CrmEntityType,
         fields: &CrmFieldsUpdate,
+        actor: Actor,
     ) -> Result<i64, StoreError> {
         let next_id = match self.backend() {
             Backend::Sqlite(_) => NEXT_CRM_ID_SQLITE,
@@ -81,17 +87,18 @@ impl Store {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
                 let (id,): (i64,) = sqlx::query_as(next_id)
-                    .bind(entity_type)
+                    .bind(entity_type.as_str())
                     .fetch_one(&mut *tx)
                     .await?;
                 sqlx::query(INSERT_CRM_RECORD)
-                    .bind(entity_type)
+                    .bind(entity_type.as_str())
                     .bind(id)
                     .bind(fields.title.as_deref().unwrap_or_default())
                     .bind(fields.assigned_by_id)
                     .bind(fields.opened.unwrap_or(false))
                     .execute(&mut *tx)
                     .await?;
+                enqueue_event!(tx, actor, Raised::crm_record(entity_type, Change::Add, id));
                 tx.commit().await?;
                 Ok(id)
             }};
@@ -114,29 +121,49 @@ impl Store {
         Ok(row)
     }
 
-    /// Updates the given fields; `false` when the record does not exist.
+    /// Updates the given fields; `false` when the record does not exist. A transaction of
+    /// its own so that the update and its event commit together.
     pub async fn update_crm_record(
         &self,
         record: CrmRef,
         fields: &CrmFieldsUpdate,
+        actor: Actor,
     ) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(
-            UPDATE_CRM_RECORD,
-        )
-        .bind(record.entity_type.as_str())
-        .bind(record.id.get())
-        .bind(fields.title.as_deref())
-        .bind(fields.assigned_by_id)
-        .bind(fields.opened)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(done > 0)
+        macro_rules! update_on {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
+                let updated = sqlx::query(UPDATE_CRM_RECORD)
+                    .bind(record.entity_type.as_str())
+                    .bind(record.id.get())
+                    .bind(fields.title.as_deref())
+                    .bind(fields.assigned_by_id)
+                    .bind(fields.opened)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    > 0;
+                if updated {
+                    let raised =
+                        Raised::crm_record(record.entity_type, Change::Update, record.id.get());
+                    enqueue_event!(tx, actor, raised);
+                }
+                tx.commit().await?;
+                Ok(updated)
+            }};
+        }
+        match self.backend() {
+            Backend::Sqlite(pool) => update_on!(pool),
+            Backend::Postgres(pool) => update_on!(pool),
+        }
     }
 
     /// Deletes a record and every session binding to it, in one transaction; `false` when it
     /// did not exist. Sessions and chats stay: they simply no longer belong to the record.
-    pub async fn delete_crm_record(&self, record: CrmRef) -> Result<bool, StoreError> {
+    pub async fn delete_crm_record(
+        &self,
+        record: CrmRef,
+        actor: Actor,
+    ) -> Result<bool, StoreError> {
         macro_rules! delete_on {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
@@ -152,6 +179,11 @@ impl Store {
                         .bind(record.id.get())
                         .execute(&mut *tx)
                         .await?;
+                }
+                if deleted > 0 {
+                    let raised =
+                        Raised::crm_record(record.entity_type, Change::Delete, record.id.get());
+                    enqueue_event!(tx, actor, raised);
                 }
                 tx.commit().await?;
                 Ok(deleted > 0)
@@ -170,6 +202,7 @@ impl Store {
         &self,
         session_id: i64,
         record: CrmRef,
+        actor: Actor,
     ) -> Result<BindOutcome, StoreError> {
         let find_record = match self.backend() {
             Backend::Sqlite(_) => FIND_RECORD,
@@ -202,6 +235,8 @@ impl Store {
                     .rows_affected();
                 if inserted > 0 {
                     refresh_chat_index!(tx, chat);
+                    let raised = Raised::session_activity(Change::Update, session_id);
+                    enqueue_event!(tx, actor, raised);
                 }
                 tx.commit().await?;
                 Ok(if inserted > 0 {
@@ -222,6 +257,7 @@ impl Store {
         &self,
         session_id: i64,
         record: CrmRef,
+        actor: Actor,
     ) -> Result<bool, StoreError> {
         macro_rules! unbind_on {
             ($pool:expr) => {{
@@ -240,6 +276,8 @@ impl Store {
                         .fetch_one(&mut *tx)
                         .await?;
                     refresh_chat_index!(tx, chat);
+                    let raised = Raised::session_activity(Change::Update, session_id);
+                    enqueue_event!(tx, actor, raised);
                 }
                 tx.commit().await?;
                 Ok(removed)

@@ -1,10 +1,17 @@
 //! Open-line chats and their sessions: finding and creating them, and the status transitions
 //! of the operator methods. Every transition is one conditional UPDATE, so two operators
 //! racing for one chat end in exactly one consistent state.
+//!
+//! A session is also the CRM activity of its dialog (its id is the activity id), so opening
+//! one raises `ONCRMACTIVITYADD` and each status transition `ONCRMACTIVITYUPDATE`, in the
+//! write's transaction ([`enqueue_event!`]). `touch_session` only moves the modified time and
+//! raises nothing.
 
 use super::chat_index::{refresh_chat_index, CHAT_OF_SESSION};
+use super::events::enqueue_event;
 use super::{with_pool, Backend, Store, StoreError};
 use crate::domain::crm::CrmRef;
+use crate::domain::event::{Actor, Change, Raised};
 use crate::domain::session::SessionStatus;
 
 /// An open-line chat.
@@ -245,6 +252,7 @@ impl Store {
         status: i64,
         operator: Option<i64>,
         now: i64,
+        actor: Actor,
     ) -> Result<(SessionRow, bool), StoreError> {
         let latest = LATEST_SESSION_OF_CHAT;
         macro_rules! open_on {
@@ -272,6 +280,7 @@ impl Store {
                         .await?;
                     refresh_chat_index!(tx, chat_id);
                 }
+                enqueue_event!(tx, actor, Raised::session_activity(Change::Add, id));
                 tx.commit().await?;
                 let session = SessionRow {
                     id,
@@ -297,6 +306,7 @@ impl Store {
         id: i64,
         transition: Transition,
         now: i64,
+        actor: Actor,
     ) -> Result<bool, StoreError> {
         let (sql, operator): (&str, Option<i64>) = match transition {
             Transition::Answer { operator } => (TRANSITION_ANSWER, Some(operator)),
@@ -309,17 +319,20 @@ impl Store {
             }
             Transition::TransferToQueue => (TRANSITION_TRANSFER_TO_QUEUE, None),
         };
-        self.update_session_and_index(id, sql, operator, now).await
+        self.update_session_and_index(id, sql, operator, now, Some(actor))
+            .await
     }
 
     /// Runs `sql` (`$1` session, `$2` operator, `$3` now) on one session and, when it changed
-    /// a row, rewrites the chat index of the session's chat in the same transaction.
+    /// a row, rewrites the chat index of the session's chat in the same transaction, and
+    /// raises `ONCRMACTIVITYUPDATE` by `actor` when one is given.
     async fn update_session_and_index(
         &self,
         id: i64,
         sql: &'static str,
         operator: Option<i64>,
         now: i64,
+        actor: Option<Actor>,
     ) -> Result<bool, StoreError> {
         macro_rules! update_on {
             ($pool:expr) => {{
@@ -338,6 +351,9 @@ impl Store {
                         .fetch_one(&mut *tx)
                         .await?;
                     refresh_chat_index!(tx, chat);
+                    if let Some(actor) = actor {
+                        enqueue_event!(tx, actor, Raised::session_activity(Change::Update, id));
+                    }
                 }
                 tx.commit().await?;
                 Ok(changed)
@@ -454,7 +470,7 @@ impl Store {
 impl Store {
     /// Marks a session modified now.
     pub async fn touch_session(&self, id: i64, now: i64) -> Result<(), StoreError> {
-        self.update_session_and_index(id, TOUCH_SESSION, None, now)
+        self.update_session_and_index(id, TOUCH_SESSION, None, now, None)
             .await
             .map(|_| ())
     }

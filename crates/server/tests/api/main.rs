@@ -25,6 +25,7 @@ mod demo_app;
 mod edge_hardening;
 mod engines;
 mod envelope;
+mod events;
 mod export;
 mod family;
 mod faults;

@@ -10,6 +10,7 @@
 mod services;
 mod support;
 
+mod events;
 mod limits;
 mod oauth;
 mod pool;
