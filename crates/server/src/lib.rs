@@ -81,7 +81,7 @@ pub async fn serve(
 /// stop the task too.
 fn start_delivery(
     state: &AppState,
-    address: SocketAddr,
+    address: std::net::SocketAddr,
     https: bool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> impl Future<Output = ()> + Send + 'static {

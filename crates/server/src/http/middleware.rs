@@ -35,12 +35,12 @@ pub fn wrap(routes: Router) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
-                tracing::info_span!(
-                    "request",
-                    http.method = %request.method(),
-                    http.path = %mask_webhook_code(request.uri().path()),
-                )
-            })
+                    tracing::info_span!(
+                        "request",
+                        http.method = %request.method(),
+                        http.path = %mask_webhook_code(request.uri().path()),
+                    )
+                })
                 // tower-http logs every 5xx at ERROR by default. Ours are either logged already,
                 // once, with their cause (`rest.rs`, the panic handler above) or are no failure
                 // of the server at all: a 503 of the rate limit, a forced 500 an integrator

@@ -27,8 +27,8 @@ pub mod import;
 mod import_rows;
 mod import_sql;
 pub mod oauth;
-pub mod schema;
 pub mod options;
+pub mod schema;
 pub mod sessions;
 pub mod snapshot;
 
