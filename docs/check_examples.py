@@ -265,7 +265,9 @@ def check_document(name, binary, examples_dir, base_env):
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         (workdir / "fixture.jsonl").write_text(fixture_example())
-        env = dict(base_env, OPENLINES_DB=str(workdir / "openlines.db"))
+        # The docs name the server's database `demo.db`, or `$DB` for "the path serve
+        # printed"; commands run in `workdir`, so both are the server's own file.
+        env = dict(base_env, OPENLINES_DB=str(workdir / "demo.db"), DB="demo.db")
         text = path.read_text(encoding="utf-8")
         admin = re.search(r"openlines serve [^\n]*--admin-token (\S+)", text)
         args = ["--demo"] + (["--admin-token", admin.group(1)] if admin else [])
