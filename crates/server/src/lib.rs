@@ -73,8 +73,19 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    serve_router(listener, app(state), shutdown).await
+}
+
+/// Serves any router exactly as [`serve`] serves the application: the peer address recorded
+/// for each connection, graceful shutdown. Public so that the fixed-answer ceiling
+/// (`bench/ceiling`) measures the same connection handling as `openlines serve`.
+pub async fn serve_router(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -12,6 +12,25 @@ use crate::storage::{Store, StoreOptions};
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 use std::time::Duration;
+use tracing_subscriber::EnvFilter;
+
+/// Without `OPENLINES_LOG`: info, except PostgreSQL's notices (such as "table … does not
+/// exist, skipping" for every `DROP TABLE IF EXISTS`), which sqlx logs at info and which say
+/// nothing to an operator.
+const DEFAULT_LOG_FILTER: &str = "info,sqlx::postgres::notice=warn";
+
+/// Logs to standard error, filtered by `OPENLINES_LOG` (default [`DEFAULT_LOG_FILTER`]).
+/// Called once by `main`, and by the fixed-answer ceiling (`bench/ceiling`) so that its
+/// request spans cost what they cost in `openlines serve`.
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("OPENLINES_LOG")
+                .unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
 
 /// A Bitrix24-faithful REST server for open-line chats and the CRM records they belong to.
 #[derive(Debug, Parser)]

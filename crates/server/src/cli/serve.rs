@@ -357,8 +357,8 @@ fn print_demo_banner(address: SocketAddr) {
     );
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
+/// Resolves on SIGTERM or Ctrl-C (public for the fixed-answer ceiling in `bench/ceiling`).
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
