@@ -146,6 +146,10 @@ sqlite_db() { # SIZE -> path of the SQLite database, imported if missing
         rm -f "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
         log "importing the $1 fixture into SQLite"
         timed_import "$file" "$db.tmp" "$data_dir/sqlite-$1.import"
+        # `openlines import` can exit with its write-ahead log still beside the file (its pages
+        # already copied in): fold it in and remove it, so that the rename moves everything.
+        python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA wal_checkpoint(TRUNCATE)"); c.close()' "$db.tmp"
+        rm -f "$db.tmp-wal" "$db.tmp-shm"
         mv "$db.tmp" "$db"
     fi
     echo "$db"
