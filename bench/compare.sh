@@ -17,6 +17,8 @@
 #   batch50           `batch` of 50 such chat.get commands (admin, N)
 #   fixed             the ceiling's one answer; json-server runs N and Y (GET /deals/<id>/chats)
 # A row is <server>/<workload>. Each server gets WARMUP (1) seconds of unmeasured load first.
+# wrk waits up to 60 s for an answer; after every run the script waits until the server has
+# answered what wrk left in flight, so that no run inherits the last one's queue.
 # The server runs on core SERVER_CORE (0) under `taskset`, wrk on LOAD_CORE (1) with one
 # thread; PostgreSQL is not pinned (it is the machine's shared instance) and competes for both.
 #
@@ -184,6 +186,8 @@ json_db() { # SIZE -> path of the json-server database, made if missing
 
 # ---- servers --------------------------------------------------------------------------------
 server_pid=
+probe=
+probe_data=
 stop_server() {
     if [ -n "$server_pid" ]; then
         kill -TERM "$server_pid" 2>/dev/null || true
@@ -198,7 +202,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 # start SERVER ROUND: starts the server pinned to SERVER_CORE; sets server_pid and port.
 start() {
-    local server=$1 round=$2 size kind out probe post=() command
+    local server=$1 round=$2 size kind out post=() command
     kind=${server%%-*}
     size=${server#*-}
     port=$(free_port)
@@ -221,6 +225,7 @@ start() {
     out=$(python3 "$here/start_server.py" --probe "$probe" "${post[@]}" --log "$run_dir/server-$server-$round.log" \
         -- taskset -c "$SERVER_CORE" "${command[@]}") || die "$server did not start"
     read -r server_pid millis <<<"$out"
+    probe_data=${post[1]:-}
     printf '%s\t%s\t%s\n' "$round" "$server" "$millis" >>"$starts"
     log "$server started in $millis ms (pid $server_pid, port $port)"
     if [ "$round" = 1 ] && [ "$kind" != json ]; then same_shape_as_ceiling "$server" "$probe"; fi
@@ -268,8 +273,17 @@ load() {
     esac
     [ "${server%%-*}" = json ] && mode=json
     MODE=$mode PREFIX=$prefix ACTIVE_ONLY=$active MAX_DEAL=$max_deal STRIDE=$stride BATCH=50 \
-        timeout $((seconds + 60)) taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" \
-        --timeout 10s --latency -s "$here/compare.lua" "http://127.0.0.1:$port"
+        timeout $((seconds + 90)) taskset -c "$LOAD_CORE" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" \
+        --timeout 60s --latency -s "$here/compare.lua" "http://127.0.0.1:$port"
+}
+
+# drain: waits until the server has answered what wrk left in flight (a slow server such as
+# json-server at 1m has a queue of 64 requests when wrk stops; it would be working off that
+# queue during the next run). The probe is answered after them (one request at a time).
+drain() {
+    local data=()
+    [ -n "$probe_data" ] && data=(-d "$probe_data")
+    curl -sS -o /dev/null --max-time 600 "${data[@]}" "$probe" || log "warning: no answer from the drain probe"
 }
 
 rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
@@ -280,6 +294,7 @@ measure() {
     out=$run_dir/wrk-$server-$workload-$round.txt
     load "$server" "$workload" "$DURATION" >"$out" 2>&1 || true
     rss=$(rss_mib "$server_pid")
+    drain
     line=$(grep '^compare:' "$out") || { cat "$out" >&2; die "wrk gave no result for $server/$workload"; }
     # compare: requests=R non200=N bad=B socket_errors=S p50_us=P p99_us=Q rps=X
     python3 - "$round" "$server/$workload" "$rss" "$line" "$(cut -d' ' -f1 /proc/loadavg)" >>"$results" <<'PY'
@@ -298,7 +313,7 @@ for size in $SQLITE_SIZES; do servers+=("sqlite-$size"); done
 for size in $PG_SIZES; do servers+=("pg-$size"); done
 for size in $JSON_SIZES; do servers+=("json-$size"); done
 
-wanted() { [ "$1" = ceiling ] || [[ $1 =~ $ROWS ]]; }
+wanted() { [[ $1 == ceiling/* || $1 =~ $ROWS ]]; }
 selected=()
 for server in "${servers[@]}"; do
     for workload in $(workloads "$server"); do
@@ -330,6 +345,7 @@ for round in $(seq 1 "$ROUNDS"); do
         start "$server" "$round"
         if [ "$WARMUP" -gt 0 ]; then
             load "$server" "$(workloads "$server" | cut -d' ' -f1)" "$WARMUP" >/dev/null 2>&1 || true
+            drain
         fi
         for workload in $(workloads "$server"); do
             if wanted "$server/$workload"; then measure "$server" "$workload" "$round"; fi

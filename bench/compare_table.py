@@ -175,7 +175,8 @@ def ratio_text(rps: float, ceiling_rps) -> str:
 
 
 def percent(ratio: float) -> str:
-    return f"{100 * ratio:.1f} %"
+    """Three significant digits, so that json-server's hundredths of a percent still show."""
+    return f"{100 * ratio:.3g} %"
 
 
 if __name__ == "__main__":
