@@ -41,8 +41,9 @@
 #   PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test): the PostgreSQL server.
 #   JSON_SERVER_DIR (/tmp/json-server): json-server is installed here with npm when missing.
 #   REIMPORT=1: import the databases again even when present.
-#   IMPORT_EXPORT=1: at the end, time `openlines export` of the 1m databases (SQLite and
-#   PostgreSQL) and `openlines import` of the 1m fixture into a scratch database and schema.
+#   IMPORT_EXPORT=1: at the end, time `openlines export` of the BULK_SIZE (1m) databases
+#   (SQLite and PostgreSQL) and `openlines import` of its fixture into a scratch database and
+#   schema, pinned like the server.
 #
 # Datasets are made on first use, under $BENCH_CACHE/data-<hash of gen_fixture.py>/: the
 # fixture of bench/gen_fixture.py per size, its SQLite database (imported by OPENLINES, with
@@ -166,7 +167,7 @@ pg_db() { # SIZE -> URL of the PostgreSQL schema, imported if missing
         [ "${REIMPORT:-0}" = 1 ]; then
         file=$(fixture "$1")
         log "importing the $1 fixture into PostgreSQL schema $schema"
-        psql -q "$PG_ADMIN_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" >/dev/null
+        psql -q "$PG_ADMIN_URL" -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" >/dev/null 2>&1
         timed_import "$file" "$(pg_url_of "$schema")" "$data_dir/pg-$1.import"
         psql -q "$PG_ADMIN_URL" -c "COMMENT ON SCHEMA $schema IS '$done_mark'" >/dev/null
     fi
@@ -366,17 +367,18 @@ if [ "${IMPORT_EXPORT:-0}" = 1 ]; then
         lines=$(cat "$run_dir/export-$1.lines")
         echo "export $1: records=$lines wall_s=$secs records_per_s=$(python3 -c "print(round($lines/$secs))") peak_rss_mib=$((rss / 1024))" | tee -a "$bulk" >&2
     }
-    export_rate sqlite-1m "$(sqlite_db 1m)"
-    export_rate pg-1m "$(pg_db 1m)"
+    size=${BULK_SIZE:-1m}
+    export_rate "sqlite-$size" "$(sqlite_db "$size")"
+    export_rate "pg-$size" "$(pg_db "$size")"
     scratch=$run_dir/import-scratch.db
-    timed_import "$(fixture 1m)" "$scratch" "$run_dir/import-sqlite-1m"
-    echo "import sqlite-1m: $(cat "$run_dir/import-sqlite-1m")" >>"$bulk"
+    timed_import "$(fixture "$size")" "$scratch" "$run_dir/import-sqlite-$size"
+    echo "import sqlite-$size: $(cat "$run_dir/import-sqlite-$size")" >>"$bulk"
     rm -f "$scratch" "$scratch-wal" "$scratch-shm"
     scratch_schema=${pg_schema_prefix}_scratch
-    psql -q "$PG_ADMIN_URL" -c "DROP SCHEMA IF EXISTS $scratch_schema CASCADE" -c "CREATE SCHEMA $scratch_schema" >/dev/null
-    timed_import "$(fixture 1m)" "$(pg_url_of "$scratch_schema")" "$run_dir/import-pg-1m"
-    echo "import pg-1m: $(cat "$run_dir/import-pg-1m")" >>"$bulk"
-    psql -q "$PG_ADMIN_URL" -c "DROP SCHEMA $scratch_schema CASCADE" >/dev/null
+    psql -q "$PG_ADMIN_URL" -c "DROP SCHEMA IF EXISTS $scratch_schema CASCADE" -c "CREATE SCHEMA $scratch_schema" >/dev/null 2>&1
+    timed_import "$(fixture "$size")" "$(pg_url_of "$scratch_schema")" "$run_dir/import-pg-$size"
+    echo "import pg-$size: $(cat "$run_dir/import-pg-$size")" >>"$bulk"
+    psql -q "$PG_ADMIN_URL" -c "DROP SCHEMA $scratch_schema CASCADE" >/dev/null 2>&1
 fi
 
 # ---- the tables -------------------------------------------------------------------------------
