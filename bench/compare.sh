@@ -104,6 +104,7 @@ json_server_js=$JSON_SERVER_DIR/node_modules/json-server/lib/cli/bin.js
 
 run_dir=$BENCH_CACHE/runs/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$run_dir"
+openlines_source=$(readlink -f "$OPENLINES")
 cp "$OPENLINES" "$run_dir/openlines"
 cp "$CEILING" "$run_dir/openlines-ceiling"
 OPENLINES=$run_dir/openlines
@@ -197,7 +198,8 @@ stop_server() {
         server_pid=
     fi
 }
-trap stop_server EXIT
+# The copies of the binaries are large; the run's logs and results stay.
+trap 'stop_server; rm -f "$run_dir/openlines" "$run_dir/openlines-ceiling"' EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -333,8 +335,8 @@ done
 
 {
     echo "date: $(date -u +%FT%TZ)"
-    echo "openlines: $("$OPENLINES" --version 2>/dev/null || echo '?') from ${OPENLINES_SOURCE:-$(readlink -f "${OPENLINES}")}"
-    echo "commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "openlines: $("$OPENLINES" --version 2>/dev/null || echo '?'), $openlines_source ($(date -u -r "$openlines_source" +%FT%TZ))"
+    echo "bench scripts: commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
     echo "cpu: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo); memory $(free -g | awk '/Mem:/ {print $2}') GiB"
     echo "tools: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); node $(node --version 2>/dev/null || echo -); $(psql --version 2>/dev/null || echo 'psql -')"
     echo "settings: ROUNDS=$ROUNDS DURATION=${DURATION}s CONNECTIONS=$CONNECTIONS WARMUP=${WARMUP}s server on core $SERVER_CORE, wrk -t1 on core $LOAD_CORE"
