@@ -73,8 +73,21 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let shutdown = start_delivery(&state, listener.local_addr()?, false, shutdown);
     let limits = state.settings().connections;
+    serve_router(listener, app(state), limits, shutdown).await
+}
+
+/// Serves any router exactly as [`serve`] serves the application: our own accept loop with its
+/// connection cap and time limits ([`http::connections`]), graceful shutdown. Public so that
+/// the fixed-answer ceiling (`bench/ceiling`) measures the same connection handling as
+/// `openlines serve`.
+pub async fn serve_router(
+    listener: TcpListener,
+    router: axum::Router,
+    limits: http::connections::ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let transport = http::connections::Transport::Plain;
-    http::connections::serve(listener, transport, app(state), limits, shutdown).await
+    http::connections::serve(listener, transport, router, limits, shutdown).await
 }
 
 /// Starts the event delivery task for a listener on `address`; returns `shutdown` extended to

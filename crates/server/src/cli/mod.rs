@@ -24,6 +24,30 @@ pub use db::DbArgs;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
+use std::io::IsTerminal;
+use tracing_subscriber::EnvFilter;
+
+/// Without `OPENLINES_LOG`: info, except PostgreSQL's notices (such as "table … does not
+/// exist, skipping" for every `DROP TABLE IF EXISTS`), which sqlx logs at info and which say
+/// nothing to an operator.
+const DEFAULT_LOG_FILTER: &str = "info,sqlx::postgres::notice=warn";
+
+/// Logs to standard error in `format`, filtered by `OPENLINES_LOG` (default
+/// [`DEFAULT_LOG_FILTER`]). Called once by `main`, and by the fixed-answer ceiling
+/// (`bench/ceiling`) so that its request spans cost what they cost in `openlines serve`.
+pub fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("OPENLINES_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => logs.json().with_current_span(false).init(),
+        // Colour codes only for a person at a terminal: in a file or a log collector they
+        // are noise around every level and field name.
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+}
 
 /// A Bitrix24-faithful REST server for open-line chats and the CRM records they belong to.
 #[derive(Debug, Parser)]
