@@ -23,8 +23,8 @@ mod env_table_tests;
 pub use db::DbArgs;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::process::ExitCode;
 use std::io::IsTerminal;
+use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 /// Without `OPENLINES_LOG`: info, except PostgreSQL's notices (such as "table … does not
