@@ -12,19 +12,29 @@
 /// Drops the rows of one chat before [`INSERT_FOR_CHAT`] writes them anew.
 pub(super) const DELETE_FOR_CHAT: &str = "DELETE FROM crm_chat_index WHERE chat_id = $1";
 
-/// The rows of one chat, from its sessions and their bindings. `$2`..`$3` is the active
-/// status range ([`crate::domain::session::SessionStatus::ACTIVE_FROM`], `ACTIVE_UNTIL`).
-pub(super) const INSERT_FOR_CHAT: &str = "
-    INSERT INTO crm_chat_index (entity_type, entity_id, chat_id, connector_id, any_modified_at,
-                                any_session_id, active_modified_at, active_session_id)
-    SELECT b.entity_type, b.entity_id, s.chat_id, c.connector_id, MAX(s.modified_at), MAX(s.id),
-           MAX(CASE WHEN s.status >= $2 AND s.status < $3 THEN s.modified_at END),
-           MAX(CASE WHEN s.status >= $2 AND s.status < $3 THEN s.id END)
-    FROM sessions s
-    JOIN session_crm_bindings b ON b.session_id = s.id
-    JOIN chats c ON c.id = s.chat_id
-    WHERE s.chat_id = $1
-    GROUP BY b.entity_type, b.entity_id, s.chat_id, c.connector_id";
+/// The index rows of the sessions `$where` keeps (and their bindings), one per record and
+/// chat. `$1`..`$2` is the active status range
+/// ([`crate::domain::session::SessionStatus::ACTIVE_FROM`], `ACTIVE_UNTIL`).
+macro_rules! index_rows {
+    ($where:literal) => {
+        concat!(
+            "INSERT INTO crm_chat_index (entity_type, entity_id, chat_id, connector_id,
+                 any_modified_at, any_session_id, active_modified_at, active_session_id)
+             SELECT b.entity_type, b.entity_id, s.chat_id, c.connector_id, MAX(s.modified_at),
+                 MAX(s.id),
+                 MAX(CASE WHEN s.status >= $1 AND s.status < $2 THEN s.modified_at END),
+                 MAX(CASE WHEN s.status >= $1 AND s.status < $2 THEN s.id END)
+             FROM sessions s
+             JOIN session_crm_bindings b ON b.session_id = s.id
+             JOIN chats c ON c.id = s.chat_id ",
+            $where,
+            " GROUP BY b.entity_type, b.entity_id, s.chat_id, c.connector_id"
+        )
+    };
+}
+
+/// The rows of one chat (`$3`), after [`DELETE_FOR_CHAT`].
+pub(super) const INSERT_FOR_CHAT: &str = index_rows!("WHERE s.chat_id = $3");
 
 /// The chat a session belongs to, for writes that know only the session.
 pub(super) const CHAT_OF_SESSION: &str = "SELECT chat_id FROM sessions WHERE id = $1";
@@ -36,17 +46,8 @@ pub(super) const DELETE_FOR_RECORD: &str =
 /// The whole table, for the import (see the module doc): [`CLEAR_ALL`], then [`FILL_ALL`].
 pub(super) const CLEAR_ALL: &str = "DELETE FROM crm_chat_index";
 
-/// See [`CLEAR_ALL`]; `$1`..`$2` is the active status range, as in [`INSERT_FOR_CHAT`].
-pub(super) const FILL_ALL: &str = "
-    INSERT INTO crm_chat_index (entity_type, entity_id, chat_id, connector_id, any_modified_at,
-                                any_session_id, active_modified_at, active_session_id)
-    SELECT b.entity_type, b.entity_id, s.chat_id, c.connector_id, MAX(s.modified_at), MAX(s.id),
-           MAX(CASE WHEN s.status >= $1 AND s.status < $2 THEN s.modified_at END),
-           MAX(CASE WHEN s.status >= $1 AND s.status < $2 THEN s.id END)
-    FROM session_crm_bindings b
-    JOIN sessions s ON s.id = b.session_id
-    JOIN chats c ON c.id = s.chat_id
-    GROUP BY b.entity_type, b.entity_id, s.chat_id, c.connector_id";
+/// See [`CLEAR_ALL`]: every row.
+pub(super) const FILL_ALL: &str = index_rows!("");
 
 /// Rewrites the index rows of chat `$chat` on connection `$conn` (a transaction's), with
 /// `?` on sqlx errors. A macro like the rest of this module's per-engine code: the two
@@ -60,9 +61,9 @@ macro_rules! refresh_chat_index {
             .execute(&mut *$conn)
             .await?;
         sqlx::query($crate::storage::chat_index::INSERT_FOR_CHAT)
-            .bind(chat)
             .bind(SessionStatus::ACTIVE_FROM)
             .bind(SessionStatus::ACTIVE_UNTIL)
+            .bind(chat)
             .execute(&mut *$conn)
             .await?;
     }};
