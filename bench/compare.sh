@@ -38,7 +38,8 @@
 #   Both are copied into the run's directory first, so a rebuild during the run changes
 #   nothing. Build them with `cargo build --release --workspace`.
 #   BENCH_CACHE (~/.cache/openlines-bench): datasets and run logs, never in the repository.
-#   PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test): the PostgreSQL server.
+#   PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test): the PostgreSQL server;
+#   PG_SCHEMA_PREFIX (olbench_<hash>): its schemas' names, for a second cache of data sets.
 #   JSON_SERVER_DIR (/tmp/json-server): json-server is installed here with npm when missing.
 #   REIMPORT=1: import the databases again even when present.
 #   IMPORT_EXPORT=1: at the end, time `openlines export` of the BULK_SIZE (1m) databases
@@ -115,7 +116,7 @@ starts=$run_dir/starts.tsv
 : >"$starts"
 data_dir=$BENCH_CACHE/data-$(sha256sum "$here/gen_fixture.py" | cut -c1-8)
 mkdir -p "$data_dir"
-pg_schema_prefix=olbench_$(basename "$data_dir" | cut -c6-)
+pg_schema_prefix=${PG_SCHEMA_PREFIX:-olbench_$(basename "$data_dir" | cut -c6-)}
 log "run directory $run_dir; data in $data_dir"
 
 # ---- datasets -------------------------------------------------------------------------------
