@@ -69,6 +69,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     options::APP_OPTIONS,
     options::SET_USER_OPTION,
     options::USER_OPTIONS,
+    events::HANDLER_KINDS,
     events::ENQUEUE_ONLINE,
     events::ENQUEUE_OFFLINE,
     events::ENQUEUE_OFFLINE_NOTICE,
