@@ -90,21 +90,27 @@ pub async fn serve_router(
     http::connections::serve(listener, transport, router, limits, shutdown).await
 }
 
-/// Starts the event delivery task for a listener on `address`; returns `shutdown` extended to
-/// stop the task too.
+/// Starts the server's one event delivery task with its first listener on `address` (the HTTP
+/// and HTTPS listeners share one state, and one poller is enough for both); returns
+/// `shutdown` extended to stop the task too.
 fn start_delivery(
     state: &AppState,
     address: std::net::SocketAddr,
     https: bool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> impl Future<Output = ()> + Send + 'static {
-    state
+    let first = state
         .courier()
         .set_endpoint(events::Endpoint::new(address, https));
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(events::run(state.clone(), stopped));
+    let stop = first.then(|| {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(events::run(state.clone(), stopped));
+        stop
+    });
     async move {
         shutdown.await;
-        let _ = stop.send(true);
+        if let Some(stop) = stop {
+            let _ = stop.send(true);
+        }
     }
 }

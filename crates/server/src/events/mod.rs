@@ -70,9 +70,10 @@ impl Default for Courier {
 }
 
 impl Courier {
-    /// Sets the endpoint the first time a listener starts (later ones keep the first).
-    pub fn set_endpoint(&self, endpoint: Endpoint) {
-        let _ = self.endpoint.set(endpoint);
+    /// Sets the endpoint the first time a listener starts (later ones keep the first);
+    /// `true` that first time, when the caller starts the one delivery task of this server.
+    pub fn set_endpoint(&self, endpoint: Endpoint) -> bool {
+        self.endpoint.set(endpoint).is_ok()
     }
 
     fn endpoint(&self) -> Endpoint {
