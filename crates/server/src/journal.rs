@@ -68,7 +68,7 @@ impl Journal {
 
 /// Parameters as the journal keeps them: secret-looking values masked, long text cut.
 pub fn masked(params: &Map<String, Value>) -> Value {
-    let masked = mask_value(&Value::Object(params.clone()));
+    let masked = Value::Object(mask_map(params));
     let text = masked.to_string();
     if text.len() > MAX_PARAMS_TEXT {
         let mut end = MAX_PARAMS_TEXT;
@@ -89,20 +89,23 @@ fn secret_name(name: &str) -> bool {
         .any(|word| lower.contains(word))
 }
 
+/// A masked copy of `map`, made in one pass (no copy of the original first).
+fn mask_map(map: &Map<String, Value>) -> Map<String, Value> {
+    map.iter()
+        .map(|(key, value)| {
+            let masked = if secret_name(key) {
+                Value::String("***".into())
+            } else {
+                mask_value(value)
+            };
+            (key.clone(), masked)
+        })
+        .collect()
+}
+
 fn mask_value(value: &Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(key, value)| {
-                    let masked = if secret_name(key) {
-                        Value::String("***".into())
-                    } else {
-                        mask_value(value)
-                    };
-                    (key.clone(), masked)
-                })
-                .collect(),
-        ),
+        Value::Object(map) => Value::Object(mask_map(map)),
         Value::Array(items) => Value::Array(items.iter().map(mask_value).collect()),
         Value::String(text) => Value::String(mask_query(text)),
         other => other.clone(),
