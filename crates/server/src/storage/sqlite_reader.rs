@@ -17,6 +17,8 @@
 //! and the operating system's file cache (not counted in the process's RSS) holds the rest.
 
 use super::StoreError;
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
 use rusqlite::{Connection, OpenFlags, Row, ToSql};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -54,19 +56,84 @@ impl SqliteReader {
     }
 
     fn connect(&self) -> rusqlite::Result<Connection> {
-        // NO_MUTEX: a connection is used by one thread at a time (it leaves the idle list for
-        // the length of one statement), so SQLite's own locking would be pure cost.
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags)?;
-        // Read-only by contract, enforced by SQLite; read-write at the file level because a
-        // WAL reader may need to create the shared-memory index.
-        conn.pragma_update(None, "query_only", true)?;
-        conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Ok(conn)
+        connect(&self.path)
     }
 
+    /// Every row of `sql`, read on a blocking thread with a connection of its own and handed
+    /// over [`STREAM_CHUNK`] rows at a time: one thread hop per chunk, not per row. The
+    /// reading stops when the stream is dropped.
+    pub(crate) fn stream<T>(&self, sql: &'static str) -> BoxStream<'static, Result<T, StoreError>>
+    where
+        T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error> + Send + 'static,
+    {
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<T>, StoreError>>(4);
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = read_in_chunks(&path, sql, &sender) {
+                let _ = sender.blocking_send(Err(error.into()));
+            }
+        });
+        futures_util::stream::unfold(receiver, |mut receiver| async move {
+            let chunk = receiver.recv().await?;
+            Some((chunk, receiver))
+        })
+        .flat_map(|chunk| {
+            let rows: Vec<Result<T, StoreError>> = match chunk {
+                Ok(rows) => rows.into_iter().map(Ok).collect(),
+                Err(error) => vec![Err(error)],
+            };
+            futures_util::stream::iter(rows)
+        })
+        .boxed()
+    }
+}
+
+/// Rows handed from the reading thread to the stream at a time.
+const STREAM_CHUNK: usize = 1024;
+
+fn read_in_chunks<T>(
+    path: &Path,
+    sql: &str,
+    sender: &tokio::sync::mpsc::Sender<Result<Vec<T>, StoreError>>,
+) -> rusqlite::Result<()>
+where
+    T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
+{
+    let conn = connect(path)?;
+    let mut statement = conn.prepare(sql)?;
+    let mut rows = statement.raw_query();
+    let mut chunk = Vec::with_capacity(STREAM_CHUNK);
+    while let Some(row) = rows.next()? {
+        chunk.push(T::try_from(row)?);
+        if chunk.len() == STREAM_CHUNK {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK));
+            if sender.blocking_send(Ok(full)).is_err() {
+                return Ok(()); // the stream was dropped
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = sender.blocking_send(Ok(chunk));
+    }
+    Ok(())
+}
+
+/// A reading connection to the file at `path`.
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    // NO_MUTEX: a connection is used by one thread at a time (it leaves the idle list for
+    // the length of one statement), so SQLite's own locking would be pure cost.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Read-only by contract, enforced by SQLite; read-write at the file level because a
+    // WAL reader may need to create the shared-memory index.
+    conn.pragma_update(None, "query_only", true)?;
+    conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+impl SqliteReader {
     /// Runs `sql` with `args` bound to `$1`, `$2`, … and reads every row as a `T` (a tuple
     /// of column types, in column order).
     ///
