@@ -19,7 +19,7 @@ pub async fn activate(ctx: CallContext, params: Params) -> Result<MethodOutput, 
     let line = line_arg(&params)?;
     // `ACTIVE=0` is a value here, not an empty argument: only an absent one is refused.
     let active = match param(&params, "ACTIVE") {
-        None | Some(Value::Null) => return Err(crate::rpc::ApiError::argument_empty("ACTIVE")),
+        None | Some(Value::Null) => return Err(ApiError::argument_empty("ACTIVE")),
         value => flag(value).ok_or_else(|| ApiError::argument_type("ACTIVE"))?,
     };
     own_connector(&ctx, client_id, &connector).await?;
