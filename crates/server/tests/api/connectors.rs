@@ -568,6 +568,16 @@ async fn connector_round_trip() {
     register(&app, "myconn", "My Connector").await;
     activate(&app, "myconn", 1, "1").await;
     bind(&app, "OnImConnectorMessageAdd", &handler.url).await;
+    // Another application listening to the same event hears nothing of this connector.
+    let other = Receiver::start().await;
+    let bound = call(
+        &app,
+        OTHER_APP_TOKEN,
+        "event.bind",
+        json!({"event": "OnImConnectorMessageAdd", "handler": other.url}),
+    )
+    .await;
+    assert_eq!(bound.result(), &json!(true));
 
     // A customer writes twice: one chat, one queued session.
     let send = |id: &'static str, text: &'static str| {
@@ -690,6 +700,7 @@ async fn connector_round_trip() {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     assert_eq!(handler.without_auth(), vec![expected]);
+    assert!(other.deliveries().is_empty());
     assert_eq!(deliveries[0]["auth[scope]"], "imconnector");
     // The delivery's token works at once: the handler can report the delivery with it.
     let token = &deliveries[0]["auth[access_token]"];
@@ -841,4 +852,37 @@ async fn unregister_switches_every_line_off_and_hides_the_chats() {
     )
     .await;
     assert_eq!(status.result()["CONFIGURED"], json!(false));
+}
+
+#[tokio::test]
+async fn batch_runs_connector_methods_and_checks_their_scope() {
+    let app = app().await;
+    let answer = call(
+        &app,
+        APP_TOKEN,
+        "batch",
+        json!({"halt": 1, "cmd": {
+            "reg": "imconnector.register?ID=batched&NAME=Batched&ICON[DATA_IMAGE]=data:x&PLACEMENT_HANDLER=http://x/",
+            "on": "imconnector.activate?CONNECTOR=batched&LINE=1&ACTIVE=Y",
+            "status": "imconnector.status?CONNECTOR=batched&LINE=1",
+        }}),
+    )
+    .await;
+    let result = answer.result();
+    assert_eq!(result["result_error"], json!([]), "{}", answer.text);
+    assert_eq!(result["result"]["reg"], json!({"result": true}));
+    assert_eq!(result["result"]["on"], json!(true));
+    assert_eq!(result["result"]["status"]["STATUS"], json!(true));
+    // A token without imopenlines or imconnector runs none of them, inside a batch too.
+    let answer = call(
+        &app,
+        "demo-crm-only-token",
+        "batch",
+        json!({"cmd": {"s": "imconnector.status?CONNECTOR=batched&LINE=1"}}),
+    )
+    .await;
+    assert_eq!(
+        answer.result()["result_error"],
+        json!({"s":{"error":"insufficient_scope","error_description":""}})
+    );
 }
