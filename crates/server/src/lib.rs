@@ -23,6 +23,7 @@
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod console;
 pub mod domain;
 pub mod events;
 pub mod faults;

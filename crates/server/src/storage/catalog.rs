@@ -8,7 +8,7 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, crm, event_outbox, events, events_offline, export, ids,
+    access, admin, auth, chat_index, chats, console, crm, event_outbox, events, events_offline, export, ids,
     import_sql, oauth, options, schema, sessions, snapshot,
 };
 
@@ -41,6 +41,15 @@ const STATEMENTS: &[(&str, &str)] = named![
     chats::CHATS_OF_CRM_RECORD_ANY,
     chats::CHATS_OF_CRM_RECORD_ACTIVE,
     chats::ACTIVE_CONNECTORS,
+    console::CHATS_PAGE,
+    console::SESSIONS_OF_CHAT,
+    console::BINDINGS_OF_CHAT,
+    console::USERS_PAGE,
+    console::PERMISSIONS_OF_USERS,
+    console::WEBHOOKS_PAGE,
+    console::TOKENS_PAGE,
+    console::CONNECTORS_PAGE,
+    console::LINES_PAGE,
     export::DEPARTMENTS,
     export::USERS,
     export::PERMISSIONS,

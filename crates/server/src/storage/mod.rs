@@ -16,6 +16,7 @@ pub mod auth;
 pub mod catalog;
 pub(crate) mod chat_index;
 pub mod chats;
+pub mod console;
 pub mod crm;
 pub mod crm_list;
 pub mod event_outbox;
