@@ -132,7 +132,11 @@ pub fn answer_text(body: &[u8]) -> String {
         return String::from_utf8_lossy(body).into_owned();
     }
     let cut = String::from_utf8_lossy(&body[..MAX_ANSWER_TEXT]);
-    format!("{}… ({} bytes)", cut.trim_end_matches('\u{fffd}'), body.len())
+    format!(
+        "{}… ({} bytes)",
+        cut.trim_end_matches('\u{fffd}'),
+        body.len()
+    )
 }
 
 /// Parameters as the journal keeps them: secret-looking values masked, long text cut.

@@ -386,12 +386,8 @@ pub async fn run(args: ServeArgs) -> ExitCode {
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let https = https.map(|https| start_https(https, state.clone(), stopped.clone()));
-    let stopping = state.clone();
     tokio::spawn(async move {
         signals.received().await;
-        // The console's live streams never end by themselves: end them, or the graceful
-        // shutdown would wait for them.
-        stopping.console().close();
         let _ = stop.send(true);
     });
     let served = crate::serve(listener, state, wait_for(stopped)).await;

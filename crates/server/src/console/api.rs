@@ -34,11 +34,20 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/_openlines/console/api/session", get(session))
         .route("/_openlines/console/api/journal", get(journal))
-        .route("/_openlines/console/api/journal/stream", get(super::live::stream))
+        .route(
+            "/_openlines/console/api/journal/stream",
+            get(super::live::stream),
+        )
         .route("/_openlines/console/api/journal/{id}", get(journal_entry))
-        .route("/_openlines/console/api/faults", get(faults).post(add_fault))
+        .route(
+            "/_openlines/console/api/faults",
+            get(faults).post(add_fault),
+        )
         .route("/_openlines/console/api/faults/clear", post(clear_faults))
-        .route("/_openlines/console/api/faults/{id}/delete", post(remove_fault))
+        .route(
+            "/_openlines/console/api/faults/{id}/delete",
+            post(remove_fault),
+        )
         .route("/_openlines/console/api/reset", post(reset))
         .route("/_openlines/console/api/webhooks/new", post(add_webhook))
         .route(
@@ -48,7 +57,10 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// A query parameter as a number, `None` when absent or not one.
-pub(super) fn query_number<T: std::str::FromStr>(request_query: Option<&str>, name: &str) -> Option<T> {
+pub(super) fn query_number<T: std::str::FromStr>(
+    request_query: Option<&str>,
+    name: &str,
+) -> Option<T> {
     form_urlencoded::parse(request_query.unwrap_or("").as_bytes())
         .find(|(key, _)| key == name)
         .and_then(|(_, value)| value.parse().ok())
@@ -158,8 +170,7 @@ async fn remove_fault(
         json(&json!({"removed": 1}))
     } else {
         refuse(
-            &ApiError::with_description(ErrorCode::ErrorArgument, "No such fault")
-                .with_status(404),
+            &ApiError::with_description(ErrorCode::ErrorArgument, "No such fault").with_status(404),
         )
     }
 }

@@ -80,7 +80,9 @@ fn not_found(what: &str) -> Response {
 fn page_of<T: std::str::FromStr>(request: &Request<Body>, default_after: T) -> (T, i64) {
     let query = request.uri().query();
     let after = query_number(query, "after").unwrap_or(default_after);
-    let limit = query_number(query, "limit").unwrap_or(PAGE).clamp(1, MAX_PAGE);
+    let limit = query_number(query, "limit")
+        .unwrap_or(PAGE)
+        .clamp(1, MAX_PAGE);
     (after, limit)
 }
 

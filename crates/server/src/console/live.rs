@@ -75,7 +75,8 @@ pub(super) async fn stream(
         deadline: tokio::time::Instant::now() + STREAM_LIFETIME,
         done: false,
     };
-    let sse = Sse::new(events(cursor)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
+    let sse =
+        Sse::new(events(cursor)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
     super::harden(sse.into_response())
 }
 
@@ -96,7 +97,8 @@ fn events(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
             return Some((Ok(call_event(&entry)), cursor));
         }
         loop {
-            if *cursor.closing.borrow() || cursor.state.console().session(&cursor.headers).is_none() {
+            if *cursor.closing.borrow() || cursor.state.console().session(&cursor.headers).is_none()
+            {
                 return None;
             }
             tokio::select! {

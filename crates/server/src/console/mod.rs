@@ -203,13 +203,8 @@ async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> Respo
     }
     let id = state.console().sign_in();
     let secure = crate::http::rest::is_https(&parts);
-    let mut response = harden(
-        (
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/_openlines/")],
-        )
-            .into_response(),
-    );
+    let mut response =
+        harden((StatusCode::SEE_OTHER, [(header::LOCATION, "/_openlines/")]).into_response());
     response
         .headers_mut()
         .insert(header::SET_COOKIE, session::set_cookie(&id, secure));
@@ -240,13 +235,8 @@ async fn sign_out(State(state): State<AppState>, request: Request<Body>) -> Resp
     }
     state.console().sign_out(&signed);
     let secure = crate::http::rest::is_https(&parts);
-    let mut response = harden(
-        (
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/_openlines/")],
-        )
-            .into_response(),
-    );
+    let mut response =
+        harden((StatusCode::SEE_OTHER, [(header::LOCATION, "/_openlines/")]).into_response());
     response
         .headers_mut()
         .insert(header::SET_COOKIE, session::clear_cookie(secure));

@@ -217,12 +217,18 @@ mod tests {
     #[test]
     fn only_this_hosts_origin_may_change_things() {
         let host = ("host", "127.0.0.1:8080");
-        assert!(same_origin(&headers(&[host, ("origin", "http://127.0.0.1:8080")])));
+        assert!(same_origin(&headers(&[
+            host,
+            ("origin", "http://127.0.0.1:8080")
+        ])));
         assert!(same_origin(&headers(&[
             host,
             ("referer", "http://127.0.0.1:8080/_openlines/")
         ])));
-        assert!(!same_origin(&headers(&[host, ("origin", "http://evil.example")])));
+        assert!(!same_origin(&headers(&[
+            host,
+            ("origin", "http://evil.example")
+        ])));
         assert!(!same_origin(&headers(&[host, ("origin", "null")])));
         assert!(!same_origin(&headers(&[host])));
     }

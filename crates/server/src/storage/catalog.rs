@@ -8,8 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, console, crm, event_outbox, events, events_offline, export, ids,
-    import_sql, oauth, options, schema, sessions, snapshot,
+    access, admin, auth, chat_index, chats, console, crm, event_outbox, events, events_offline,
+    export, ids, import_sql, oauth, options, schema, sessions, snapshot,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.

@@ -16,8 +16,7 @@ pub(super) const SESSIONS_OF_CHAT: &str =
     "SELECT id, chat_id, status, operator_id, created_at, modified_at
      FROM sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT $2";
 /// The CRM bindings of a chat's sessions, through the bindings' primary key per session.
-pub(super) const BINDINGS_OF_CHAT: &str =
-    "SELECT b.session_id, b.entity_type, b.entity_id
+pub(super) const BINDINGS_OF_CHAT: &str = "SELECT b.session_id, b.entity_type, b.entity_id
      FROM sessions s JOIN session_crm_bindings b ON b.session_id = s.id
      WHERE s.chat_id = $1 ORDER BY b.session_id DESC, b.entity_type, b.entity_id LIMIT $2";
 pub(super) const USERS_PAGE: &str =
@@ -31,8 +30,7 @@ pub(super) const PERMISSIONS_OF_USERS: &str =
 pub(super) const WEBHOOKS_PAGE: &str =
     "SELECT id, user_id, code_sha256, scopes, expires_at, revoked, created_at
      FROM webhooks WHERE id > $1 ORDER BY id LIMIT $2";
-pub(super) const TOKENS_PAGE: &str =
-    "SELECT access_sha256, user_id, scopes, expires_at, client_id
+pub(super) const TOKENS_PAGE: &str = "SELECT access_sha256, user_id, scopes, expires_at, client_id
      FROM oauth_tokens WHERE access_sha256 > $1 ORDER BY access_sha256 LIMIT $2";
 pub(super) const CONNECTORS_PAGE: &str =
     "SELECT id, title, active FROM connectors WHERE id > $1 ORDER BY id LIMIT $2";
@@ -92,11 +90,7 @@ impl Store {
     }
 
     /// Up to `limit` users with ids above `after`, with their department's name.
-    pub async fn users_page(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<UserListRow>, StoreError> {
+    pub async fn users_page(&self, after: i64, limit: i64) -> Result<Vec<UserListRow>, StoreError> {
         let rows = with_pool!(self.backend(), pool => sqlx::query_as(USERS_PAGE)
             .bind(after).bind(limit).fetch_all(pool).await)?;
         Ok(rows)
