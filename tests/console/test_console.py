@@ -260,6 +260,14 @@ def run(server):
         driver.set_window_size(390, 844)
         shot(driver, "journal-phone")
         driver.set_window_size(1400, 1000)
+        step("the dark theme follows the system setting")
+        light = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                               {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        dark = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+        assert light == "rgb(255, 255, 255)" and dark == "rgb(15, 20, 25)", (light, dark)
+        shot(driver, "journal-dark")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
         step("the copied curl command, run with the secret in its variable, repeats the call")
         copied = driver.execute_script("return document.getElementById('curl').textContent")
