@@ -19,7 +19,7 @@ use crate::state::AppState;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Request};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use openlines_wire::ErrorCode;
@@ -89,13 +89,13 @@ async fn json_body<T: serde::de::DeserializeOwned>(
 async fn session(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match signed(&state, &headers) {
         Ok(signed) => json(&json!({"csrf": signed.csrf})),
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 
 async fn journal(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let query = request.uri().query();
     let before = query_number(query, "before");
@@ -109,7 +109,7 @@ async fn journal_entry(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(refused) = signed(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     match id.parse().ok().and_then(|id| state.journal().get(id)) {
         Some(entry) => json(&json!({"entry": entry})),
@@ -125,7 +125,7 @@ async fn journal_entry(
 
 async fn faults(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(refused) = signed(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     json(&json!({"faults": state.faults().list()}))
 }
@@ -141,11 +141,11 @@ struct ConsoleFault {
 
 async fn add_fault(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed_change(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let fault: ConsoleFault = match json_body(&state, request.into_body()).await {
         Ok(fault) => fault,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let id = state.faults().add(fault.kind, fault.scope);
     json(&json!({"id": id}))
@@ -153,7 +153,7 @@ async fn add_fault(State(state): State<AppState>, request: Request<Body>) -> Res
 
 async fn clear_faults(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(refused) = signed_change(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     json(&json!({"removed": state.faults().clear()}))
 }
@@ -164,7 +164,7 @@ async fn remove_fault(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(refused) = signed_change(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     if id.parse().is_ok_and(|id| state.faults().remove(id)) {
         json(&json!({"removed": 1}))
@@ -177,7 +177,7 @@ async fn remove_fault(
 
 async fn reset(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Err(refused) = signed_change(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let Some(start) = state.snapshots().start() else {
         return refuse(
@@ -208,12 +208,12 @@ struct NewWebhook {
 
 async fn add_webhook(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed_change(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let (parts, body) = request.into_parts();
     let new: NewWebhook = match json_body(&state, body).await {
         Ok(new) => new,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let scopes = match parse_scope_list(&new.scopes) {
         Ok(scopes) if !scopes.is_empty() => scopes,
@@ -271,7 +271,7 @@ async fn revoke_webhook(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(refused) = signed_change(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let Ok(id) = id.parse() else {
         return refuse(&ApiError::argument_type("id"));

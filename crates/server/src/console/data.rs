@@ -22,7 +22,7 @@ use crate::storage::StoreError;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Request};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use openlines_wire::ErrorCode;
@@ -100,7 +100,7 @@ async fn crm_record(
     Path((kind, id)): Path<(String, String)>,
 ) -> Response {
     if let Err(refused) = signed(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let Ok(entity_type) = kind.parse::<CrmEntityType>() else {
         return refuse(&ApiError::with_description(
@@ -139,7 +139,7 @@ async fn crm_record(
 
 async fn chats(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let (after, limit) = page_of(&request, 0i64);
     match state.store().chats_page(after, limit).await {
@@ -169,7 +169,7 @@ async fn chat(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(refused) = signed(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let Ok(id) = id.parse::<i64>() else {
         return refuse(&ApiError::argument_type("id"));
@@ -221,7 +221,7 @@ async fn chat(
 
 async fn users(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let (after, limit) = page_of(&request, 0i64);
     let store = state.store();
@@ -265,7 +265,7 @@ fn fingerprint(hash: &str) -> &str {
 
 async fn webhooks(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let (after, limit) = page_of(&request, 0i64);
     match state.store().webhooks_page(after, limit).await {
@@ -295,7 +295,7 @@ async fn webhooks(State(state): State<AppState>, request: Request<Body>) -> Resp
 
 async fn tokens(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let (after, limit) = page_of(&request, String::new());
     match state.store().tokens_page(&after, limit).await {
@@ -328,7 +328,7 @@ async fn tokens(State(state): State<AppState>, request: Request<Body>) -> Respon
 
 async fn connectors(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let (after, limit) = page_of(&request, String::new());
     match state.store().connectors_page(&after, limit).await {
@@ -346,7 +346,7 @@ async fn connectors(State(state): State<AppState>, request: Request<Body>) -> Re
 
 async fn lines(State(state): State<AppState>, request: Request<Body>) -> Response {
     if let Err(refused) = signed(&state, request.headers()) {
-        return refused;
+        return refused.into_response();
     }
     let (after, limit) = page_of(&request, 0i64);
     match state.store().lines_page(after, limit).await {

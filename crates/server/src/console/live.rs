@@ -47,7 +47,7 @@ pub(super) async fn stream(
 ) -> Response {
     let headers = request.headers().clone();
     if let Err(refused) = signed(&state, &headers) {
-        return refused;
+        return refused.into_response();
     }
     let since: u64 = headers
         .get("last-event-id")

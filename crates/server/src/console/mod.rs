@@ -36,6 +36,9 @@ const SIGNIN_HTML: &str = include_str!("assets/signin.html");
 const APP_CSS: &str = include_str!("assets/app.css");
 const APP_JS: &str = include_str!("assets/app.js");
 
+/// The largest sign-in or sign-out form read (a token is far shorter).
+const SIGN_IN_FORM_BYTES: usize = 4096;
+
 /// What the sign-in page says after a wrong token (fixed text: nothing of the request).
 const WRONG_TOKEN: &str = "<p class=\"error\" role=\"alert\">That is not the admin token.</p>";
 
@@ -105,20 +108,40 @@ fn forbidden(why: &'static str) -> Response {
     refuse(&ApiError::with_description(ErrorCode::AccessDenied, why).with_status(403))
 }
 
-/// The session of a request for a page or data, or the answer that refuses it.
-pub(crate) fn signed(state: &AppState, headers: &HeaderMap) -> Result<Signed, Response> {
-    if state.settings().admin_token.is_none() {
-        return Err(no_console());
+/// Why a console request is refused (its answer is [`IntoResponse`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// No admin token is configured: there is no console.
+    NoConsole,
+    NotSignedIn,
+    /// A failed CSRF or Origin check.
+    Forbidden(&'static str),
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::NoConsole => no_console(),
+            Refusal::NotSignedIn => not_signed_in(),
+            Refusal::Forbidden(why) => forbidden(why),
+        }
     }
-    state.console().session(headers).ok_or_else(not_signed_in)
+}
+
+/// The session of a request for a page or data, or why it is refused.
+pub(crate) fn signed(state: &AppState, headers: &HeaderMap) -> Result<Signed, Refusal> {
+    if state.settings().admin_token.is_none() {
+        return Err(Refusal::NoConsole);
+    }
+    state.console().session(headers).ok_or(Refusal::NotSignedIn)
 }
 
 /// The session of a change: signed in, from a page of this server, with the CSRF token in
 /// `X-CSRF-Token`.
-pub(crate) fn signed_change(state: &AppState, headers: &HeaderMap) -> Result<Signed, Response> {
+pub(crate) fn signed_change(state: &AppState, headers: &HeaderMap) -> Result<Signed, Refusal> {
     let signed = signed(state, headers)?;
     if !session::same_origin(headers) {
-        return Err(forbidden(
+        return Err(Refusal::Forbidden(
             "Changes are accepted only from the console's own pages (Origin)",
         ));
     }
@@ -127,7 +150,7 @@ pub(crate) fn signed_change(state: &AppState, headers: &HeaderMap) -> Result<Sig
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
     if !signed.csrf_matches(presented) {
-        return Err(forbidden("The CSRF token is missing or wrong"));
+        return Err(Refusal::Forbidden("The CSRF token is missing or wrong"));
     }
     Ok(signed)
 }
@@ -150,17 +173,18 @@ async fn page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if state.console().session(&headers).is_some() {
         asset("text/html; charset=utf-8", INDEX_HTML)
     } else {
-        asset("text/html; charset=utf-8", signin_page(""))
+        asset("text/html; charset=utf-8", signin_page(false))
     }
 }
 
-fn signin_page(message: &str) -> &'static str {
-    // Two fixed variants, so the page never echoes anything from a request.
+/// The sign-in form, after a wrong token or not: two fixed texts, so the page never echoes
+/// anything of a request.
+fn signin_page(failed: bool) -> &'static str {
     static FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    if message.is_empty() {
-        SIGNIN_HTML
-    } else {
+    if failed {
         FAILED.get_or_init(|| SIGNIN_HTML.replace("<!--message-->", WRONG_TOKEN))
+    } else {
+        SIGNIN_HTML
     }
 }
 
@@ -171,7 +195,7 @@ async fn stylesheet() -> Response {
 async fn script(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match signed(&state, &headers) {
         Ok(_) => asset("text/javascript; charset=utf-8", APP_JS),
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 
@@ -186,8 +210,14 @@ async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> Respo
     if !session::same_origin(&parts.headers) {
         return forbidden("Sign in from the console's own page (Origin)");
     }
-    let Ok(body) = to_bytes(body, 4096).await else {
-        return forbidden("The sign-in form is larger than it can be");
+    let Ok(body) = to_bytes(body, SIGN_IN_FORM_BYTES).await else {
+        return refuse(
+            &ApiError::with_description(
+                ErrorCode::InvalidRequest,
+                "The sign-in form is larger than it can be",
+            )
+            .with_status(413),
+        );
     };
     let presented = form_urlencoded::parse(&body)
         .find(|(name, _)| name == "token")
@@ -197,7 +227,7 @@ async fn sign_in(State(state): State<AppState>, request: Request<Body>) -> Respo
         &crate::domain::credentials::SecretHash::of(&SecretString::from(presented.clone())),
     );
     if !matches || presented.is_empty() {
-        let mut response = asset("text/html; charset=utf-8", signin_page("failed"));
+        let mut response = asset("text/html; charset=utf-8", signin_page(true));
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return response;
     }
@@ -216,9 +246,9 @@ async fn sign_out(State(state): State<AppState>, request: Request<Body>) -> Resp
     let (parts, body) = request.into_parts();
     let signed = match signed(&state, &parts.headers) {
         Ok(signed) => signed,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
-    let body = to_bytes(body, 4096).await.unwrap_or_default();
+    let body = to_bytes(body, SIGN_IN_FORM_BYTES).await.unwrap_or_default();
     let presented = form_urlencoded::parse(&body)
         .find(|(name, _)| name == "csrf")
         .map(|(_, value)| value.into_owned())
