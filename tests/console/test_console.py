@@ -8,6 +8,7 @@ Environment: OPENLINES_BIN (the binary), CONSOLE_ARTIFACTS (where screenshots go
 CHROMIUM (browser binary), CHROMEDRIVER.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -275,6 +276,18 @@ def run(server):
                                   env={**os.environ, "OPENLINES_WEBHOOK_CODE": DEMO_WEBHOOK_CODE}).stdout
         assert json.loads(repeated)["result"] == answer["result"], repeated
 
+        step("PHP brackets in a form post are shown as the tree a portal builds")
+        subprocess.run(["curl", "-sS", "-o", "/dev/null", "-d", "FIELDS[TITLE]=Acme&FIELDS[PHONE][0][VALUE]=555",
+                        f"{server.base}/rest/1/{DEMO_WEBHOOK_CODE}/profile"], check=True)
+        row = wait(driver).until(EC.presence_of_element_located(
+            (By.XPATH, "//tbody[@id='calls-body']/tr[td[contains(@class,'method')]='profile']")))
+        row.find_element(By.TAG_NAME, "button").click()
+        wait(driver).until(lambda d: "Call #" in text_of(d, "#call-detail") and "profile" in text_of(d, "#call-detail"))
+        params = text_of(driver, "#call-params")
+        for key in ["FIELDS", "TITLE", "PHONE", "VALUE", '"555"']:
+            assert key in params, params
+        assert driver.execute_script("return document.querySelectorAll('#call-params ul ul ul ul').length") == 1
+
         step("deal 288 shows its chat 9852, as imopenlines.crm.chat.get answers both ways")
         go(driver, server, "crm/deal/288")
         wait(driver).until(EC.presence_of_element_located((By.ID, "chats-all")))
@@ -359,6 +372,15 @@ def run(server):
         go(driver, server, "credentials")
         wait(driver).until(lambda d: "Webhooks" in text_of(d, "#page") and "Live Chat" in text_of(d, "#page"))
         no_secret_in(driver, secrets, "the credentials page after a reload")
+
+        step("expiring a token in the console makes its next call answer 401 expired_token")
+        fingerprint = hashlib.sha256(DEMO_ACCESS_TOKEN.encode()).hexdigest()[:12]
+        status, _, _ = http(server, "GET", "/rest/server.time", headers={"Authorization": f"Bearer {DEMO_ACCESS_TOKEN}"})
+        assert status == 200, status
+        driver.find_element(By.CSS_SELECTOR, f"button[data-token='{fingerprint}']").click()
+        wait(driver).until(lambda d: "expired" in text_of(d, "#status"))
+        status, _, text = http(server, "GET", "/rest/server.time", headers={"Authorization": f"Bearer {DEMO_ACCESS_TOKEN}"})
+        assert status == 401 and json.loads(text)["error"] == "expired_token", (status, text)
 
         step("no page shows a secret")
         for page in ["calls", "crm/deal/288", "chats", "users", "steering", "credentials"]:

@@ -9,6 +9,8 @@
 //! - `POST reset`: the data back to what was loaded at start
 //! - `POST webhooks/new` `{"user_id":N,"scopes":"imopenlines,crm"}` → `{"id":N,"url":…}`, the only
 //!   time the code is shown; `POST webhooks/{id}/revoke`
+//! - `POST tokens/expire` `{"token":HASH}` → `{"expired":true}`: the token expires now (its
+//!   next call gets `401 expired_token`), by the hash the tokens page lists
 
 use super::{json, refuse, signed, signed_change};
 use crate::domain::credentials::{generate_webhook_code, SecretHash};
@@ -54,6 +56,7 @@ pub(super) fn routes() -> Router<AppState> {
             "/_openlines/console/api/webhooks/{id}/revoke",
             post(revoke_webhook),
         )
+        .route("/_openlines/console/api/tokens/expire", post(expire_token))
 }
 
 /// A query parameter as a number, `None` when absent or not one.
@@ -280,6 +283,34 @@ async fn revoke_webhook(
         Ok(true) => json(&json!({"revoked": id})),
         Ok(false) => refuse(
             &ApiError::with_description(ErrorCode::ErrorArgument, "No such webhook")
+                .with_status(404),
+        ),
+        Err(error) => refuse(&ApiError::from(error)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ExpireToken {
+    /// The token's SHA-256, as the tokens page lists it.
+    token: String,
+}
+
+async fn expire_token(State(state): State<AppState>, request: Request<Body>) -> Response {
+    if let Err(refused) = signed_change(&state, request.headers()) {
+        return refused.into_response();
+    }
+    let expire: ExpireToken = match json_body(&state, request.into_body()).await {
+        Ok(expire) => expire,
+        Err(refused) => return refused.into_response(),
+    };
+    match state
+        .store()
+        .expire_token(&expire.token, state.clock().now_secs())
+        .await
+    {
+        Ok(true) => json(&json!({"expired": true})),
+        Ok(false) => refuse(
+            &ApiError::with_description(ErrorCode::InvalidToken, "No such access token")
                 .with_status(404),
         ),
         Err(error) => refuse(&ApiError::from(error)),

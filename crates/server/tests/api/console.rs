@@ -412,3 +412,82 @@ async fn without_an_admin_token_there_is_no_console() {
     let sign_in = sign_in_with(&app, "", &origin(&app)).await;
     assert_eq!(sign_in.status, 404);
 }
+
+/// A change posted the way the console's script posts it.
+async fn change(app: &TestApp, cookie: &str, csrf: &str, path: &str, body: Value) -> Answer {
+    send(
+        client()
+            .post(app.url(path))
+            .header("cookie", cookie)
+            .header("origin", origin(app))
+            .header("x-csrf-token", csrf)
+            .json(&body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_new_webhook_shows_its_url_once_and_a_token_can_be_expired() {
+    let app = console_app().await;
+    let (cookie, csrf) = session(&app).await;
+    let made = change(
+        &app,
+        &cookie,
+        &csrf,
+        "/_openlines/console/api/webhooks/new",
+        json!({"user_id": 1, "scopes": "imopenlines,crm"}),
+    )
+    .await;
+    let url = made.json["url"].as_str().unwrap().to_owned();
+    let prefix = format!("http://{}/rest/1/", app.address);
+    let code = url.strip_prefix(&prefix).unwrap().trim_end_matches('/');
+    let hook = format!("/rest/1/{code}");
+    assert_eq!(app.call(&hook, "server.time", json!({})).await.status, 200);
+    let listed = get_signed(&app, &cookie, "/_openlines/console/api/webhooks").await;
+    assert!(!listed.text.contains(code), "{}", listed.text);
+    let unknown_scope = change(
+        &app,
+        &cookie,
+        &csrf,
+        "/_openlines/console/api/webhooks/new",
+        json!({"user_id": 1, "scopes": "nonsense"}),
+    )
+    .await;
+    unknown_scope.assert_error(
+        400,
+        json!({"error":"ERROR_ARGUMENT","error_description":"scopes: give one or more known scopes, such as imopenlines,crm"}),
+    );
+
+    let tokens = get_signed(&app, &cookie, "/_openlines/console/api/tokens").await;
+    assert!(!tokens.text.contains(demo::ACCESS_TOKEN));
+    let scope = tokens.json["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|token| token["scope"]["token"].as_str().unwrap().to_owned())
+        .find(|hash| {
+            *hash
+                == openlines::domain::credentials::SecretHash::of(
+                    &demo::ACCESS_TOKEN.to_owned().into(),
+                )
+                .as_str()
+        })
+        .expect("the demo token is listed");
+    let expired = change(
+        &app,
+        &cookie,
+        &csrf,
+        "/_openlines/console/api/tokens/expire",
+        json!({"token": scope}),
+    )
+    .await;
+    assert_eq!(expired.json, json!({"expired": true}));
+    let call = send(
+        client()
+            .get(app.url("/rest/server.time"))
+            .bearer_auth(demo::ACCESS_TOKEN),
+    )
+    .await;
+    assert_eq!(call.status, 401);
+    assert_eq!(call.json["error"], json!("expired_token"));
+}

@@ -347,7 +347,11 @@ async function pageUsers(args) {
   setPage("Users", el("p", { class: "muted" }, "Loading…"));
   try {
     const body = await getJson("users?after=" + after);
+    const jump = el("input", { id: "user-search", type: "number", min: "1" });
     setPage("Users",
+      el("form", { class: "bar", role: "search", onsubmit: (event) => {
+        event.preventDefault(); location.hash = "#users/" + Math.max(0, Number(jump.value) - 1);
+      } }, el("label", {}, "From user id", jump), el("button", { type: "submit" }, "Show")),
       table(["Id", "Name", "Admin", "Active", "Department", "CRM read rights"], body.users.map((u) => el("tr", {},
         el("td", {}, String(u.id)), el("td", {}, u.name), el("td", {}, u.is_admin ? "yes" : "no"),
         el("td", {}, u.active ? "yes" : "no"),
@@ -398,9 +402,14 @@ async function loadCredentialTables(target) {
           try { await postJson("webhooks/" + h.id + "/revoke"); loadCredentialTables(target); } catch (error) { say(error.message, true); }
         } }, "Revoke")))), "Webhooks"),
       el("h2", {}, "OAuth tokens"),
-      table(["Fingerprint", "User", "Application", "Scopes", "Expires", "State"], tokens.tokens.map((t) => el("tr", {},
+      el("p", { class: "muted" }, "\u201cExpire now\u201d makes the token's next call answer 401 expired_token, so a client's refresh can be tested."),
+      table(["Fingerprint", "User", "Application", "Scopes", "Expires", "State", ""], tokens.tokens.map((t) => el("tr", {},
         el("td", { class: "mono" }, t.fingerprint), el("td", {}, String(t.user_id)), el("td", { class: "mono" }, t.client_id || "—"),
-        el("td", { class: "mono" }, t.scopes), el("td", {}, when(t.expires_at)), el("td", {}, t.expired ? "expired" : "live"))), "OAuth tokens"),
+        el("td", { class: "mono" }, t.scopes), el("td", {}, when(t.expires_at)), el("td", {}, t.expired ? "expired" : "live"),
+        el("td", {}, t.expired ? "" : el("button", { class: "quiet", "aria-label": "Expire token " + t.fingerprint + " now", "data-token": t.fingerprint, onclick: async () => {
+          try { await postJson("tokens/expire", { token: t.scope.token }); say("Token " + t.fingerprint + " expired."); loadCredentialTables(target); }
+          catch (error) { say(error.message, true); }
+        } }, "Expire now")))), "OAuth tokens"),
       el("h2", {}, "Connectors"),
       table(["Id", "Title", "Active"], connectors.connectors.map((c) => el("tr", {},
         el("td", { class: "mono" }, c.id), el("td", {}, c.title), el("td", {}, c.active ? "yes" : "no"))), "Connectors"),
