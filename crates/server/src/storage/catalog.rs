@@ -8,8 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, console, crm, event_outbox, events, events_offline,
-    export, ids, import_sql, oauth, options, schema, sessions, snapshot,
+    access, admin, auth, chat_index, chats, connectors, console, crm, event_outbox, events,
+    events_offline, export, ids, import_sql, oauth, options, schema, sessions, snapshot,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.
@@ -41,6 +41,20 @@ const STATEMENTS: &[(&str, &str)] = named![
     chats::CHATS_OF_CRM_RECORD_ANY,
     chats::CHATS_OF_CRM_RECORD_ACTIVE,
     chats::ACTIVE_CONNECTORS,
+    connectors::REGISTER,
+    connectors::OF_APP,
+    connectors::DELETE,
+    connectors::DELETE_LINES,
+    connectors::ACTIVE_LINES,
+    connectors::LINE_ACTIVE,
+    connectors::ON_LINE,
+    connectors::SET_ACTIVE,
+    connectors::SET_DATA,
+    connectors::INSERT_INCOMING,
+    connectors::CUSTOM_CHANNEL_OF_CHAT,
+    connectors::MARK_DELIVERED,
+    connectors::MARK_READ,
+    connectors::MESSAGE_MARKS,
     console::CHATS_PAGE,
     console::SESSIONS_OF_CHAT,
     console::BINDINGS_OF_CHAT,
