@@ -1,6 +1,10 @@
 //! The call journal: the last N requests, for the question every integrator asks first —
 //! "what did my app actually send?". Held in memory per instance; secrets never enter it
-//! (callers are named by webhook id or user, parameters whose names look secret are masked).
+//! (callers are named by webhook id or user, parameters whose names look secret are masked,
+//! the webhook code in a path is replaced by `{code}`).
+//!
+//! Each entry gets a number in arrival order, and is also sent to whoever listens
+//! ([`Journal::subscribe`]): the console's live journal.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -9,10 +13,19 @@ use std::sync::Mutex;
 
 /// Parameter values longer than this are cut, so one huge request cannot fill memory.
 const MAX_PARAMS_TEXT: usize = 2048;
+/// Answers longer than this are cut, for the same reason.
+pub const MAX_ANSWER_TEXT: usize = 8192;
+/// Entries a slow listener may fall behind before it misses some (it is told, and reloads).
+const LIVE_BACKLOG: usize = 256;
+
+/// The path written in place of a webhook code.
+pub const CODE_PLACEHOLDER: &str = "{code}";
 
 /// One request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
+    /// The entry's number, from 1 in arrival order (set by [`Journal::record`]).
+    pub id: u64,
     /// Unix time the request arrived.
     pub at: f64,
     pub method: String,
@@ -23,47 +36,107 @@ pub struct Entry {
     /// The Bitrix24 error code, for errors.
     pub error: Option<String>,
     pub duration_ms: f64,
+    /// The request path to repeat the call, a webhook code replaced by [`CODE_PLACEHOLDER`].
+    pub path: String,
+    /// How the credential came: `webhook`, `token` or `none` (to rebuild the call).
+    pub credential: &'static str,
+    /// The answer's body as sent (cut at [`MAX_ANSWER_TEXT`] bytes); `None` when the
+    /// client hung up before it.
+    pub answer: Option<String>,
 }
 
 /// A ring buffer of entries.
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
-    entries: Mutex<VecDeque<Entry>>,
+    /// The entries and the last number given.
+    entries: Mutex<(VecDeque<Entry>, u64)>,
+    live: tokio::sync::broadcast::Sender<Entry>,
 }
 
 impl Journal {
     pub fn new(capacity: usize) -> Self {
         Journal {
             capacity,
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(1024))),
+            entries: Mutex::new((VecDeque::with_capacity(capacity.min(1024)), 0)),
+            live: tokio::sync::broadcast::channel(LIVE_BACKLOG).0,
         }
     }
 
-    /// Adds an entry, dropping the oldest when full.
-    pub fn record(&self, entry: Entry) {
+    /// Whether entries are kept at all (`--journal-size 0` switches the journal off).
+    pub fn is_on(&self) -> bool {
+        self.capacity > 0
+    }
+
+    /// Numbers and adds an entry, dropping the oldest when full, and sends it to listeners.
+    pub fn record(&self, mut entry: Entry) {
         if self.capacity == 0 {
             return;
         }
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self.lock();
+        let (entries, last_id) = &mut *guard;
+        *last_id += 1;
+        entry.id = *last_id;
         if entries.len() == self.capacity {
             entries.pop_front();
+        }
+        if self.live.receiver_count() > 0 {
+            // Sent under the lock, so listeners see entries in number order. No listener
+            // left is not an error.
+            let _ = self.live.send(entry.clone());
         }
         entries.push_back(entry);
     }
 
     /// The newest `limit` entries, oldest first.
     pub fn last(&self, limit: usize) -> Vec<Entry> {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let skip = entries.len().saturating_sub(limit);
-        entries.iter().skip(skip).cloned().collect()
+        let guard = self.lock();
+        let skip = guard.0.len().saturating_sub(limit);
+        guard.0.iter().skip(skip).cloned().collect()
     }
+
+    /// The entry with number `id`, while it is kept.
+    pub fn get(&self, id: u64) -> Option<Entry> {
+        self.lock().0.iter().find(|entry| entry.id == id).cloned()
+    }
+
+    /// Up to `limit` entries numbered below `before` (all when `None`), newest first.
+    pub fn page(&self, before: Option<u64>, limit: usize) -> Vec<Entry> {
+        let guard = self.lock();
+        guard
+            .0
+            .iter()
+            .rev()
+            .filter(|entry| before.is_none_or(|before| entry.id < before))
+            .take(limit)
+            .cloned()
+            .collect()
+    }
+
+    /// Entries recorded from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Entry> {
+        self.live.subscribe()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (VecDeque<Entry>, u64)> {
+        // A panic while holding this lock leaves plain data behind; keep using it.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The first `MAX_ANSWER_TEXT` bytes of an answer body, as text.
+pub fn answer_text(body: &[u8]) -> String {
+    if body.len() <= MAX_ANSWER_TEXT {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let cut = String::from_utf8_lossy(&body[..MAX_ANSWER_TEXT]);
+    format!(
+        "{}… ({} bytes)",
+        cut.trim_end_matches('\u{fffd}'),
+        body.len()
+    )
 }
 
 /// Parameters as the journal keeps them: secret-looking values masked, long text cut.

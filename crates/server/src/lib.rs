@@ -23,6 +23,7 @@
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod console;
 pub mod domain;
 pub mod events;
 pub mod faults;
@@ -92,7 +93,8 @@ pub async fn serve_router(
 
 /// Starts the server's one event delivery task with its first listener on `address` (the HTTP
 /// and HTTPS listeners share one state, and one poller is enough for both); returns
-/// `shutdown` extended to stop the task too.
+/// `shutdown` extended to stop the task too, and to end the console's live streams (they
+/// never end by themselves, and a graceful shutdown waits for open requests).
 fn start_delivery(
     state: &AppState,
     address: std::net::SocketAddr,
@@ -107,8 +109,10 @@ fn start_delivery(
         tokio::spawn(events::run(state.clone(), stopped));
         stop
     });
+    let console_state = state.clone();
     async move {
         shutdown.await;
+        console_state.console().close();
         if let Some(stop) = stop {
             let _ = stop.send(true);
         }

@@ -1,6 +1,7 @@
 //! What every request shares: the store, the settings, the clock.
 
 use crate::clock::Clock;
+use crate::console::session::Console;
 use crate::events::Courier;
 use crate::faults::Faults;
 use crate::http::connections::ConnectionLimits;
@@ -78,6 +79,7 @@ struct Inner {
     journal: Journal,
     snapshots: Snapshots,
     courier: Courier,
+    console: Console,
 }
 
 impl AppState {
@@ -99,6 +101,7 @@ impl AppState {
             journal,
             snapshots: Snapshots::default(),
             courier: Courier::default(),
+            console: Console::default(),
         }))
     }
 
@@ -120,6 +123,11 @@ impl AppState {
     /// The start state and named snapshots of the data.
     pub fn snapshots(&self) -> &Snapshots {
         &self.0.snapshots
+    }
+
+    /// The web console's sessions.
+    pub fn console(&self) -> &Console {
+        &self.0.console
     }
 
     /// The limits.

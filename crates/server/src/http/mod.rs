@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/token/", any(oauth::token))
         .merge(admin::routes())
         .merge(admin_snapshots::routes())
+        .merge(crate::console::routes())
         .fallback(rest::entry)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -6,7 +6,7 @@ use super::route::{self, Format};
 use super::{credentials, params, respond};
 use crate::auth::{authenticate, Credentials};
 use crate::clock::CallSpan;
-use crate::journal::{masked, Entry};
+use crate::journal::{answer_text, masked, Entry, CODE_PLACEHOLDER};
 use crate::rpc::dispatch::dispatch;
 use crate::rpc::registry;
 use crate::rpc::{ApiError, CallContext};
@@ -46,7 +46,19 @@ pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Res
         }
     };
     trace.status = Some(response.status().as_u16());
-    response
+    if !state.journal().is_on() {
+        return response;
+    }
+    // The answer is one buffer already (`respond` writes whole bodies), so this takes it
+    // without waiting and puts it back.
+    let (parts, body) = response.into_parts();
+    match to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            trace.answer = Some(answer_text(&bytes));
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(_) => Response::from_parts(parts, Body::empty()),
+    }
 }
 
 /// What the journal learns about a request while it is handled. It is written to the journal
@@ -61,6 +73,9 @@ struct Trace {
     params: serde_json::Value,
     status: Option<u16>,
     error: Option<String>,
+    path: String,
+    credential: &'static str,
+    answer: Option<String>,
 }
 
 impl Trace {
@@ -73,6 +88,9 @@ impl Trace {
             params: serde_json::Value::Null,
             status: None,
             error: None,
+            path: String::new(),
+            credential: "none",
+            answer: None,
         }
     }
 }
@@ -85,6 +103,7 @@ impl Drop for Trace {
         };
         let duration_ms = ((self.state.clock().now() - self.started) * 1e6).round() / 1e3;
         self.state.journal().record(Entry {
+            id: 0,
             at: self.started,
             method: std::mem::take(&mut self.method),
             caller: std::mem::take(&mut self.caller),
@@ -92,6 +111,9 @@ impl Drop for Trace {
             status,
             error,
             duration_ms,
+            path: std::mem::take(&mut self.path),
+            credential: self.credential,
+            answer: self.answer.take(),
         });
     }
 }
@@ -136,6 +158,7 @@ async fn call(
         return Err(ApiError::new(ErrorCode::InvalidRequest));
     }
     trace.params = masked(&params);
+    (trace.path, trace.credential) = replayable_path(&path.method, path.format, &credentials);
     let caller = authenticate(state.store(), credentials, state.clock().now_secs()).await?;
     trace.caller = caller.describe();
     if let Some(early) = request_faults(state, &caller.credential_hash, &parts.uri).await {
@@ -160,6 +183,27 @@ async fn call(
         .clock()
         .time_block(span, executed.operating, executed.operating_reset_at);
     Ok(respond::success(output, &time, path.format))
+}
+
+/// The path that repeats this call, without its secret, and how the credential came: a
+/// webhook's code (in the path or in `aplogin`/`ap`) becomes a placeholder in the path form.
+fn replayable_path(
+    method: &str,
+    format: Format,
+    credentials: &Credentials,
+) -> (String, &'static str) {
+    let suffix = match format {
+        Format::Json => "",
+        Format::Xml => ".xml",
+    };
+    match credentials {
+        Credentials::Webhook { user, .. } => (
+            format!("/rest/{user}/{CODE_PLACEHOLDER}/{method}{suffix}"),
+            "webhook",
+        ),
+        Credentials::Token(_) => (format!("/rest/{method}{suffix}"), "token"),
+        Credentials::None => (format!("/rest/{method}{suffix}"), "none"),
+    }
 }
 
 /// Applies the request-level fault switches: latency first, then a forced rate limit or a

@@ -6,6 +6,7 @@ fn keeps_the_newest_entries_and_masks_secrets() {
     let journal = Journal::new(2);
     for method in ["a", "b", "c"] {
         journal.record(Entry {
+            id: 0,
             at: 0.0,
             method: method.into(),
             caller: String::new(),
@@ -13,6 +14,9 @@ fn keeps_the_newest_entries_and_masks_secrets() {
             status: 200,
             error: None,
             duration_ms: 0.0,
+            path: String::new(),
+            credential: "none",
+            answer: None,
         });
     }
     let methods: Vec<String> = journal.last(10).into_iter().map(|e| e.method).collect();

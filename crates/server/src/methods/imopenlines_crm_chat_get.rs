@@ -8,6 +8,7 @@ use super::crm_read::{check_read, Readable};
 use crate::domain::crm::{CrmEntityId, CrmEntityType, CrmRef};
 use crate::domain::session::SessionFilter;
 use crate::rpc::{ApiError, CallContext, MethodOutput};
+use crate::storage::chats::CrmChatRow;
 use openlines_wire::params::Params;
 use serde_json::{json, Value};
 
@@ -67,6 +68,11 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         .store()
         .chats_of_crm_record(record, params.filter)
         .await?;
+    Ok(MethodOutput::new(answer(chats)))
+}
+
+/// The method's `result` for these chats (the web console shows exactly this).
+pub fn answer(chats: Vec<CrmChatRow>) -> Value {
     let result = chats
         .into_iter()
         .map(|chat| {
@@ -77,7 +83,7 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
             })
         })
         .collect();
-    Ok(MethodOutput::new(Value::Array(result)))
+    Value::Array(result)
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, connectors, crm, event_outbox, events, events_offline,
-    export, ids, import_sql, oauth, options, schema, sessions, snapshot,
+    access, admin, auth, chat_index, chats, connectors, console, crm, event_outbox, events,
+    events_offline, export, ids, import_sql, oauth, options, schema, sessions, snapshot,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.
@@ -55,6 +55,15 @@ const STATEMENTS: &[(&str, &str)] = named![
     connectors::MARK_DELIVERED,
     connectors::MARK_READ,
     connectors::MESSAGE_MARKS,
+    console::CHATS_PAGE,
+    console::SESSIONS_OF_CHAT,
+    console::BINDINGS_OF_CHAT,
+    console::USERS_PAGE,
+    console::PERMISSIONS_OF_USERS,
+    console::WEBHOOKS_PAGE,
+    console::TOKENS_PAGE,
+    console::CONNECTORS_PAGE,
+    console::LINES_PAGE,
     export::DEPARTMENTS,
     export::USERS,
     export::PERMISSIONS,

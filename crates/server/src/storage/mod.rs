@@ -17,6 +17,7 @@ pub mod catalog;
 pub(crate) mod chat_index;
 pub mod chats;
 pub mod connectors;
+pub mod console;
 pub mod crm;
 pub mod crm_list;
 pub mod event_outbox;

@@ -17,6 +17,7 @@ mod cli_errors;
 mod concurrency;
 mod connections;
 mod connectors;
+mod console;
 mod crm_activity_list;
 mod crm_item;
 mod crm_list;
