@@ -40,9 +40,11 @@ pub struct Entry {
     pub path: String,
     /// How the credential came: `webhook`, `token` or `none` (to rebuild the call).
     pub credential: &'static str,
-    /// The answer's body as sent (cut at [`MAX_ANSWER_TEXT`] bytes); `None` when the
-    /// client hung up before it.
-    pub answer: Option<String>,
+    /// The answer's body as sent ([`kept_answer`]: for the usual small answer, the very
+    /// buffer the client got, a reference and not a copy); `None` when the client hung up
+    /// before it.
+    #[serde(serialize_with = "answer_as_text")]
+    pub answer: Option<bytes::Bytes>,
 }
 
 /// A ring buffer of entries.
@@ -123,6 +125,27 @@ impl Journal {
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn answer_as_text<S: serde::Serializer>(
+    answer: &Option<bytes::Bytes>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match answer {
+        Some(body) => serializer.serialize_str(&String::from_utf8_lossy(body)),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// What the journal keeps of an answer body: the body itself when it is small (sharing the
+/// buffer sent to the client costs a reference count), else its first [`MAX_ANSWER_TEXT`]
+/// bytes as text, so that a ring of large answers cannot hold megabytes each.
+pub fn kept_answer(body: &bytes::Bytes) -> bytes::Bytes {
+    if body.len() <= MAX_ANSWER_TEXT {
+        body.clone()
+    } else {
+        bytes::Bytes::from(answer_text(body))
     }
 }
 

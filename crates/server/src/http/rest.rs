@@ -6,7 +6,7 @@ use super::route::{self, Format};
 use super::{credentials, params, respond};
 use crate::auth::{authenticate, Credentials};
 use crate::clock::CallSpan;
-use crate::journal::{answer_text, masked, Entry, CODE_PLACEHOLDER};
+use crate::journal::{kept_answer, masked, Entry, CODE_PLACEHOLDER};
 use crate::rpc::dispatch::dispatch;
 use crate::rpc::registry;
 use crate::rpc::{ApiError, CallContext};
@@ -54,7 +54,7 @@ pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Res
     let (parts, body) = response.into_parts();
     match to_bytes(body, usize::MAX).await {
         Ok(bytes) => {
-            trace.answer = Some(answer_text(&bytes));
+            trace.answer = Some(kept_answer(&bytes));
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(_) => Response::from_parts(parts, Body::empty()),
@@ -75,7 +75,7 @@ struct Trace {
     error: Option<String>,
     path: String,
     credential: &'static str,
-    answer: Option<String>,
+    answer: Option<bytes::Bytes>,
 }
 
 impl Trace {

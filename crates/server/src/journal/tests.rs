@@ -59,3 +59,22 @@ fn masks_credentials_inside_batch_command_strings() {
         })
     );
 }
+
+#[test]
+fn small_answers_are_kept_by_reference_large_ones_cut() {
+    let small = bytes::Bytes::from_static(br#"{"result":[]}"#);
+    let kept = kept_answer(&small);
+    assert_eq!(
+        kept.as_ptr(),
+        small.as_ptr(),
+        "a small answer shares the sent buffer"
+    );
+    let large = bytes::Bytes::from(vec![b'x'; MAX_ANSWER_TEXT + 10]);
+    let kept = kept_answer(&large);
+    let text = std::str::from_utf8(&kept).unwrap();
+    assert!(text.starts_with(&"x".repeat(MAX_ANSWER_TEXT)));
+    assert!(
+        text.ends_with(&format!("… ({} bytes)", MAX_ANSWER_TEXT + 10)),
+        "{text:.40}"
+    );
+}
