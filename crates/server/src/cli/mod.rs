@@ -12,6 +12,7 @@ pub mod db;
 pub mod export;
 pub mod import;
 pub mod journal;
+pub mod outgoing;
 pub mod output;
 pub mod serve;
 pub mod serve_data;
@@ -85,7 +86,7 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Write every record as fixture JSON Lines (`-` or no file: standard output).
     Export(export::ExportArgs),
-    /// Manage incoming webhooks.
+    /// Manage incoming webhooks (and, under `outgoing`, outgoing ones).
     #[command(subcommand)]
     Webhook(credentials::WebhookCommand),
     /// Manage OAuth access tokens.

@@ -48,6 +48,10 @@ pub const EVENTS: &[EventDef] = &[
     crm("ONCRMACTIVITYDELETE"),
 ];
 
+/// What the pseudo-application name of every outgoing webhook (`webhook:<id>`) starts with,
+/// the owner of its bindings; an application's client id (`local.…`) never does.
+pub const OUTGOING_PREFIX: &str = "webhook:";
+
 /// The known event called `name` (any letter case).
 pub fn find(name: &str) -> Option<&'static EventDef> {
     EVENTS

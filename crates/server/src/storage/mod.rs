@@ -19,6 +19,7 @@ pub mod chats;
 pub mod crm;
 pub mod crm_list;
 pub mod event_outbox;
+pub mod event_owners;
 pub mod events;
 pub mod events_offline;
 pub mod export;
