@@ -26,6 +26,7 @@ mod edge_hardening;
 mod engines;
 mod envelope;
 mod events;
+mod events_listen;
 mod events_owners;
 mod export;
 mod family;
