@@ -172,8 +172,12 @@ async fn form(state: &AppState, endpoint: &Endpoint, row: &Claimed) -> Result<St
         .and_then(|def| def.scope)
         .map_or_else(|| row.scopes.clone(), |scope| scope.as_str().to_owned());
     let rest = format!("{}/rest/", endpoint.base);
+    // `expires` (when the token ends, Unix seconds) and `user_id` are in the portal's
+    // deliveries (the connector events' pages show them), and SDKs read them: b24pysdk's
+    // event parser refuses an access token without `expires`.
     let mut auth = json!({
         "access_token": access.expose_secret(),
+        "expires": (now + settings.access_token_ttl).to_string(),
         "expires_in": settings.access_token_ttl.to_string(),
         "scope": scope,
         "domain": endpoint.domain,
@@ -181,6 +185,7 @@ async fn form(state: &AppState, endpoint: &Endpoint, row: &Claimed) -> Result<St
         "status": "L",
         "client_endpoint": rest,
         "member_id": MEMBER_ID,
+        "user_id": user.to_string(),
         "application_token": application_token,
     });
     if install {

@@ -342,11 +342,13 @@ async fn each_crm_write_is_delivered_once_in_order_with_the_documented_fields() 
             "auth[application_token]",
             "auth[client_endpoint]",
             "auth[domain]",
+            "auth[expires]",
             "auth[expires_in]",
             "auth[member_id]",
             "auth[scope]",
             "auth[server_endpoint]",
             "auth[status]",
+            "auth[user_id]",
             "data[FIELDS][ID]",
             "event",
             "event_handler_id",
@@ -354,6 +356,13 @@ async fn each_crm_write_is_delivered_once_in_order_with_the_documented_fields() 
         ]
     );
     assert_eq!(first["auth[scope]"], "crm");
+    assert_eq!(
+        first["auth[user_id]"], "1",
+        "the acting user: the admin webhook's"
+    );
+    let expires: i64 = first["auth[expires]"].parse().unwrap();
+    let ts: i64 = first["ts"].parse().unwrap();
+    assert!(expires >= ts + 3600, "{expires} vs ts {ts}");
     assert_eq!(first["auth[domain]"], app.address.to_string());
     assert_eq!(
         first["auth[client_endpoint]"],

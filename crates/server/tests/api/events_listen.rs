@@ -135,18 +135,25 @@ async fn listen_binds_itself_prints_each_delivery_and_unbinds_on_sigterm() {
             .is_ok(),
         "{line}"
     );
-    let endpoint = format!("http://{}/rest/", app.address);
-    let auth = json!({
-        "access_token": "***", "expires_in": "3600", "scope": "crm",
-        "domain": app.address.to_string(), "server_endpoint": endpoint, "status": "L",
-        "client_endpoint": endpoint, "member_id": MEMBER_ID, "application_token": "***",
-    });
+    let (data, rest) = tail.split_once(" auth=").expect("auth= in the line");
     assert_eq!(
-        tail,
-        format!(
-            "{} auth={auth} verified",
-            json!({"FIELDS": {"ID": deal.to_string()}})
-        )
+        data,
+        json!({"FIELDS": {"ID": deal.to_string()}}).to_string()
+    );
+    let auth = rest.strip_suffix(" verified").expect("verified");
+    let mut auth: serde_json::Value = serde_json::from_str(auth).unwrap();
+    let expires = auth["expires"].take();
+    assert!(expires.as_str().unwrap().parse::<i64>().is_ok(), "{line}");
+    let endpoint = format!("http://{}/rest/", app.address);
+    assert_eq!(
+        auth.to_string(),
+        json!({
+            "access_token": "***", "expires": null, "expires_in": "3600", "scope": "crm",
+            "domain": app.address.to_string(), "server_endpoint": endpoint, "status": "L",
+            "client_endpoint": endpoint, "member_id": MEMBER_ID, "user_id": "1",
+            "application_token": "***",
+        })
+        .to_string()
     );
 
     // A forged delivery is printed as such and refused.
