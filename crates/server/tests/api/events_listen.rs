@@ -180,16 +180,20 @@ async fn listen_binds_itself_prints_each_delivery_and_unbinds_on_sigterm() {
 
 #[tokio::test]
 async fn listen_bind_needs_an_application_token() {
-    let output = crate::helpers::openlines(
-        &[
+    // Without the variables that would stand in for the flags in the caller's environment.
+    let output = Command::new(env!("CARGO_BIN_EXE_openlines"))
+        .args([
             "listen",
             "--listen",
             "127.0.0.1:0",
             "--bind",
             "ONCRMDEALADD",
-        ],
-        None,
-    );
+        ])
+        .env_remove("OPENLINES_ACCESS_TOKEN")
+        .env_remove("OPENLINES_OAUTH_ENDPOINT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(
         crate::helpers::stderr(&output)
