@@ -9,6 +9,7 @@ use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::domain::credentials::generate_token;
 use crate::domain::event;
+use crate::domain::scope::Scope;
 use crate::storage::event_owners::{outgoing_client_id, NewOutgoing};
 use clap::{Args, Subcommand};
 use secrecy::ExposeSecret;
@@ -66,6 +67,14 @@ fn event_names(events: &[String]) -> Result<Vec<&'static str>, String> {
         if def.scope.is_none() {
             return Err(format!(
                 "{} concerns applications and cannot be sent to an outgoing webhook",
+                def.name
+            ));
+        }
+        // A custom connector's events go to the connector's own application only.
+        if def.scope == Some(Scope::Imconnector) {
+            return Err(format!(
+                "{} goes only to its connector's application and cannot be sent to an \
+                 outgoing webhook",
                 def.name
             ));
         }
@@ -206,6 +215,9 @@ mod tests {
             .unwrap_err()
             .contains("applications"));
         assert!(names(&["ONNOTHING"]).unwrap_err().contains("unknown"));
+        assert!(names(&["OnImConnectorMessageAdd"])
+            .unwrap_err()
+            .contains("connector's application"));
         assert!(names(&[""]).is_err());
     }
 }

@@ -22,6 +22,13 @@ const fn crm(name: &'static str) -> EventDef {
     }
 }
 
+const fn connector(name: &'static str) -> EventDef {
+    EventDef {
+        name,
+        scope: Some(Scope::Imconnector),
+    }
+}
+
 const fn basic(name: &'static str) -> EventDef {
     EventDef { name, scope: None }
 }
@@ -46,11 +53,22 @@ pub const EVENTS: &[EventDef] = &[
     crm("ONCRMACTIVITYADD"),
     crm("ONCRMACTIVITYUPDATE"),
     crm("ONCRMACTIVITYDELETE"),
+    connector("ONIMCONNECTORMESSAGEADD"),
+    connector("ONIMCONNECTORMESSAGEUPDATE"),
+    connector("ONIMCONNECTORMESSAGEDELETE"),
+    connector("ONIMCONNECTORLINEDELETE"),
+    connector("ONIMCONNECTORSTATUSDELETE"),
 ];
 
 /// What the pseudo-application name of every outgoing webhook (`webhook:<id>`) starts with,
 /// the owner of its bindings; an application's client id (`local.…`) never does.
 pub const OUTGOING_PREFIX: &str = "webhook:";
+
+/// `OnImConnectorMessageAdd`: an operator's message leaves an open line through a custom
+/// connector.
+pub const CONNECTOR_MESSAGE_ADD: &str = "ONIMCONNECTORMESSAGEADD";
+/// `OnImConnectorStatusDelete`: a custom connector was switched off on an open line.
+pub const CONNECTOR_STATUS_DELETE: &str = "ONIMCONNECTORSTATUSDELETE";
 
 /// The known event called `name` (any letter case).
 pub fn find(name: &str) -> Option<&'static EventDef> {

@@ -7,6 +7,8 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {
     Imopenlines,
+    /// Custom connectors (`imconnector.*` and the `OnImConnector*` events).
+    Imconnector,
     Crm,
     User,
     UserBrief,
@@ -16,9 +18,10 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, for `scope` with `full=true`.
-    pub const ALL: [Scope; 6] = [
+    pub const ALL: [Scope; 7] = [
         Scope::Crm,
         Scope::Im,
+        Scope::Imconnector,
         Scope::Imopenlines,
         Scope::User,
         Scope::UserBasic,
@@ -29,6 +32,7 @@ impl Scope {
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Imopenlines => "imopenlines",
+            Scope::Imconnector => "imconnector",
             Scope::Crm => "crm",
             Scope::User => "user",
             Scope::UserBrief => "user_brief",
@@ -46,7 +50,9 @@ impl fmt::Display for Scope {
 
 /// The text names no scope we know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown scope {0:?} (known: crm, im, imopenlines, user, user_basic, user_brief)")]
+#[error(
+    "unknown scope {0:?} (known: crm, im, imconnector, imopenlines, user, user_basic, user_brief)"
+)]
 pub struct UnknownScope(pub String);
 
 impl FromStr for Scope {

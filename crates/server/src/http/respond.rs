@@ -12,19 +12,45 @@ use serde_json::{Map, Value};
 
 /// The success envelope: `result`, then `next`/`total` when present, then `time`.
 pub fn success(output: MethodOutput, time: &Time, format: Format) -> Response {
-    let mut envelope = Map::new();
-    envelope.insert("result".into(), output.result);
-    if let Some(next) = output.next {
-        envelope.insert("next".into(), next.into());
+    match format {
+        // Serialized straight from the parts, in the portal's key order: no envelope tree is
+        // built on the way (this runs once per call on the hot path).
+        Format::Json => {
+            let envelope = SuccessEnvelope {
+                result: &output.result,
+                next: output.next,
+                total: output.total,
+                time,
+            };
+            write_json(StatusCode::OK, &envelope)
+        }
+        Format::Xml => {
+            let mut envelope = Map::new();
+            envelope.insert("result".into(), output.result);
+            if let Some(next) = output.next {
+                envelope.insert("next".into(), next.into());
+            }
+            if let Some(total) = output.total {
+                envelope.insert("total".into(), total.into());
+            }
+            envelope.insert(
+                "time".into(),
+                serde_json::to_value(time).unwrap_or(Value::Null),
+            );
+            write(StatusCode::OK, &Value::Object(envelope), format)
+        }
     }
-    if let Some(total) = output.total {
-        envelope.insert("total".into(), total.into());
-    }
-    envelope.insert(
-        "time".into(),
-        serde_json::to_value(time).unwrap_or(Value::Null),
-    );
-    write(StatusCode::OK, &Value::Object(envelope), format)
+}
+
+/// A success answer as the portal writes it: `result`, then `next`/`total` of lists, `time`.
+#[derive(serde::Serialize)]
+struct SuccessEnvelope<'a> {
+    result: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<u64>,
+    time: &'a Time,
 }
 
 /// The error body, with the code's status; never a `time` block (spec §2.3).
@@ -36,17 +62,25 @@ pub fn error(error: &ApiError, format: Format) -> Response {
 
 /// Any JSON value with the portal's headers.
 pub fn write(status: StatusCode, body: &Value, format: Format) -> Response {
-    let (bytes, content_type) = match format {
-        Format::Json => match php_json::to_vec(body) {
-            Ok(bytes) => (bytes, "application/json; charset=utf-8"),
-            Err(_) => (
-                br#"{"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}"#
-                    .to_vec(),
-                "application/json; charset=utf-8",
-            ),
-        },
-        Format::Xml => (xml::document(body).into_bytes(), "text/xml; charset=utf-8"),
-    };
+    match format {
+        Format::Json => write_json(status, body),
+        Format::Xml => with_headers(
+            status,
+            xml::document(body).into_bytes(),
+            "text/xml; charset=utf-8",
+        ),
+    }
+}
+
+/// Any serializable body as the portal's JSON, with its headers.
+fn write_json<T: serde::Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+    let bytes = php_json::to_vec(body).unwrap_or_else(|_| {
+        br#"{"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}"#.to_vec()
+    });
+    with_headers(status, bytes, "application/json; charset=utf-8")
+}
+
+fn with_headers(status: StatusCode, bytes: Vec<u8>, content_type: &'static str) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     let headers = response.headers_mut();

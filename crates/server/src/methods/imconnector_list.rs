@@ -1,5 +1,6 @@
-//! `imconnector.list`: the portal's active connectors, `{id: title}`. Application (OAuth)
-//! context only: webhooks get `403 WRONG_AUTH_TYPE` (spec §7.8).
+//! `imconnector.list`: the portal's active connectors, `{id: title}`, the ones applications
+//! registered (`imconnector.register`) among them. Application (OAuth) context only: webhooks
+//! get `403 WRONG_AUTH_TYPE` (spec §7.8).
 
 use crate::rpc::{ApiError, AuthKind, CallContext, MethodOutput};
 use openlines_wire::params::Params;

@@ -1,5 +1,7 @@
 //! `imopenlines.crm.message.add`: posts a message to a chat of a CRM record as `USER_ID`
-//! (spec §7.4). Every parameter is required, in the documented order.
+//! (spec §7.4). Every parameter is required, in the documented order. In a chat of a custom
+//! connector the message also leaves through it: `OnImConnectorMessageAdd` for the
+//! connector's application, raised in the message's transaction (docs/PROTOCOL.md §26).
 
 use super::args::required;
 use super::crm_chat_common::{can_read_record, crm_record, positive_id, record_ref};
@@ -55,8 +57,20 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
             "The user is not a member of the chat",
         ));
     }
+    // What a custom connector's application hears signs the text with this name.
+    let author = sender
+        .as_ref()
+        .map(|user| format!("{} {}", user.name, user.last_name))
+        .unwrap_or_default();
     let message_id = store
-        .add_message(chat_id, user_id, &message, ctx.state.clock().now_secs())
+        .add_message(
+            chat_id,
+            user_id,
+            &author,
+            &message,
+            ctx.state.clock().now_secs(),
+            ctx.actor(),
+        )
         .await?;
     Ok(MethodOutput::new(json!(message_id)))
 }

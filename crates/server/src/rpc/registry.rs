@@ -89,7 +89,15 @@ pub static METHODS: &[MethodDef] = &[
     method!("event.unbind",                           GLOBAL,      methods::event::unbind),
     method!("events",                                 GLOBAL,      methods::event::events),
     method!("feature.get",                            GLOBAL,      methods::feature_get::call),
-    method!("imconnector.list",                       IMOPENLINES, methods::imconnector_list::call),
+    method!("imconnector.activate",                   CONNECTOR,   methods::imconnector_activate::activate),
+    method!("imconnector.connector.data.set",         CONNECTOR,   methods::imconnector_activate::data_set),
+    method!("imconnector.list",                       CONNECTOR,   methods::imconnector_list::call),
+    method!("imconnector.register",                   CONNECTOR,   methods::imconnector_register::register),
+    method!("imconnector.send.messages",              CONNECTOR,   methods::imconnector_send_messages::call),
+    method!("imconnector.send.status.delivery",       CONNECTOR,   methods::imconnector_send_status::delivery),
+    method!("imconnector.send.status.reading",        CONNECTOR,   methods::imconnector_send_status::reading),
+    method!("imconnector.status",                     CONNECTOR,   methods::imconnector_activate::status),
+    method!("imconnector.unregister",                 CONNECTOR,   methods::imconnector_register::unregister),
     method!("imopenlines.crm.chat.get",               IMOPENLINES, methods::imopenlines_crm_chat_get::call),
     method!("imopenlines.crm.chat.getlastid",         IMOPENLINES, methods::imopenlines_crm_chat_getlastid::call),
     method!("imopenlines.crm.chat.user.add",          IMOPENLINES, methods::imopenlines_crm_chat_user_add::call),
@@ -117,6 +125,9 @@ pub static METHODS: &[MethodDef] = &[
 
 const GLOBAL: &[Scope] = &[];
 const IMOPENLINES: &[Scope] = &[Scope::Imopenlines];
+/// The connector methods' pages name `imopenlines`; the portal's own scope for them, and the
+/// one their events belong to, is `imconnector`: either grants them.
+const CONNECTOR: &[Scope] = &[Scope::Imconnector, Scope::Imopenlines];
 const CRM: &[Scope] = &[Scope::Crm];
 const USER: &[Scope] = &[Scope::User, Scope::UserBrief, Scope::UserBasic];
 

@@ -52,13 +52,21 @@ impl Store {
         record: CrmRef,
         user: &UserRow,
     ) -> Result<Option<(CrmRecordAccess, ReadLevel, Reader)>, StoreError> {
-        let row: Option<ReadViewRow> = with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW)
-            .bind(record.entity_type.as_str())
-            .bind(record.id.get())
-            .bind(user.id)
-            .bind(user.department_id)
-            .fetch_optional(pool)
-            .await)?;
+        let entity_type = record.entity_type.as_str();
+        let entity_id = record.id.get();
+        let row: Option<ReadViewRow> = match self.sqlite_reader() {
+            Some(reader) => reader.fetch_optional(
+                CRM_READ_VIEW,
+                &[&entity_type, &entity_id, &user.id, &user.department_id],
+            )?,
+            None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW)
+                .bind(entity_type)
+                .bind(entity_id)
+                .bind(user.id)
+                .bind(user.department_id)
+                .fetch_optional(pool)
+                .await)?,
+        };
         Ok(row.map(
             |(assigned_by_id, assigned_department_id, opened, level, in_subtree)| {
                 let level = match level {
@@ -127,11 +135,18 @@ impl Store {
         &self,
         record: CrmRef,
     ) -> Result<Option<CrmRecordAccess>, StoreError> {
-        let row: Option<(Option<i64>, Option<i64>, bool)> = with_pool!(self.backend(), pool => sqlx::query_as(CRM_RECORD_ACCESS)
-        .bind(record.entity_type.as_str())
-        .bind(record.id.get())
-        .fetch_optional(pool)
-        .await)?;
+        let entity_type = record.entity_type.as_str();
+        let entity_id = record.id.get();
+        let row: Option<(Option<i64>, Option<i64>, bool)> = match self.sqlite_reader() {
+            Some(reader) => {
+                reader.fetch_optional(CRM_RECORD_ACCESS, &[&entity_type, &entity_id])?
+            }
+            None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_RECORD_ACCESS)
+                .bind(entity_type)
+                .bind(entity_id)
+                .fetch_optional(pool)
+                .await)?,
+        };
         Ok(row.map(
             |(assigned_by_id, assigned_department_id, opened)| CrmRecordAccess {
                 assigned_by_id,

@@ -97,10 +97,13 @@ impl Store {
         &self,
         user_id: i64,
     ) -> Result<Vec<(WebhookRow, UserRow)>, StoreError> {
-        let rows: Vec<WebhookUserRow> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
-            .bind(user_id)
-            .fetch_all(pool)
-            .await)?;
+        let rows: Vec<WebhookUserRow> = match self.sqlite_reader() {
+            Some(reader) => reader.fetch_all(LIVE_WEBHOOKS_WITH_USER, &[&user_id])?,
+            None => with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
+                .bind(user_id)
+                .fetch_all(pool)
+                .await)?,
+        };
         Ok(rows
             .into_iter()
             .map(
@@ -147,10 +150,13 @@ impl Store {
         &self,
         access_sha256: &str,
     ) -> Result<Option<(TokenRow, Option<UserRow>)>, StoreError> {
-        let row: Option<TokenUserRow> = with_pool!(self.backend(), pool => sqlx::query_as(TOKEN_WITH_USER)
-            .bind(access_sha256)
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<TokenUserRow> = match self.sqlite_reader() {
+            Some(reader) => reader.fetch_optional(TOKEN_WITH_USER, &[&access_sha256])?,
+            None => with_pool!(self.backend(), pool => sqlx::query_as(TOKEN_WITH_USER)
+                .bind(access_sha256)
+                .fetch_optional(pool)
+                .await)?,
+        };
         Ok(row.map(
             |(
                 access_sha256,

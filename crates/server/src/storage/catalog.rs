@@ -8,7 +8,7 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, crm, event_outbox, event_owners, events,
+    access, admin, auth, chat_index, chats, connectors, crm, event_outbox, event_owners, events,
     events_offline, export, ids, import_sql, oauth, options, schema, sessions, snapshot,
 };
 
@@ -41,6 +41,20 @@ const STATEMENTS: &[(&str, &str)] = named![
     chats::CHATS_OF_CRM_RECORD_ANY,
     chats::CHATS_OF_CRM_RECORD_ACTIVE,
     chats::ACTIVE_CONNECTORS,
+    connectors::REGISTER,
+    connectors::OF_APP,
+    connectors::DELETE,
+    connectors::DELETE_LINES,
+    connectors::ACTIVE_LINES,
+    connectors::LINE_ACTIVE,
+    connectors::ON_LINE,
+    connectors::SET_ACTIVE,
+    connectors::SET_DATA,
+    connectors::INSERT_INCOMING,
+    connectors::CUSTOM_CHANNEL_OF_CHAT,
+    connectors::MARK_DELIVERED,
+    connectors::MARK_READ,
+    connectors::MESSAGE_MARKS,
     export::DEPARTMENTS,
     export::USERS,
     export::PERMISSIONS,

@@ -52,9 +52,23 @@ impl Store {
             SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE,
             SessionFilter::All => CHATS_OF_CRM_RECORD_ANY,
         };
+        let entity_type = record.entity_type.as_str();
+        let entity_id = record.id.get();
+        if let Some(reader) = self.sqlite_reader() {
+            let rows: Vec<(i64, String, String)> =
+                reader.fetch_all(sql, &[&entity_type, &entity_id])?;
+            return Ok(rows
+                .into_iter()
+                .map(|(chat_id, connector_id, connector_title)| CrmChatRow {
+                    chat_id,
+                    connector_id,
+                    connector_title,
+                })
+                .collect());
+        }
         let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, CrmChatRow>(sql)
-            .bind(record.entity_type.as_str())
-            .bind(record.id.get())
+            .bind(entity_type)
+            .bind(entity_id)
             .fetch_all(pool)
             .await)?;
         Ok(rows)

@@ -1,7 +1,7 @@
 //! Streaming reads of every table, for `openlines export`. Rows come one at a time from the
 //! database cursor, so memory does not grow with the data.
 
-use super::{Backend, Store};
+use super::{Backend, Store, StoreError};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use sqlx::postgres::PgRow;
@@ -49,14 +49,31 @@ pub const MESSAGES: &str =
     "SELECT id, chat_id, author_id, text, created_at FROM messages ORDER BY id";
 
 impl Store {
-    /// The rows of `sql`, streamed.
-    pub fn stream<'a, T>(&'a self, sql: &'static str) -> BoxStream<'a, Result<T, sqlx::Error>>
+    /// The rows of `sql`, streamed. A SQLite file is read by a blocking thread of its own
+    /// through rusqlite, in chunks (see [`super::sqlite_reader`]); sqlx hands every row
+    /// across threads and allocates per row, which held an export of 1 M chats near 200 k
+    /// records/s.
+    pub fn stream<'a, T>(&'a self, sql: &'static str) -> BoxStream<'a, Result<T, StoreError>>
     where
-        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'a,
+        T: for<'r> FromRow<'r, SqliteRow>
+            + for<'r> FromRow<'r, PgRow>
+            + for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>
+            + Send
+            + Unpin
+            + 'static,
     {
+        if let Some(reader) = self.sqlite_reader() {
+            return reader.stream(sql);
+        }
         match self.backend() {
-            Backend::Sqlite(pool) => sqlx::query_as::<_, T>(sql).fetch(pool).boxed(),
-            Backend::Postgres(pool) => sqlx::query_as::<_, T>(sql).fetch(pool).boxed(),
+            Backend::Sqlite(pool) => sqlx::query_as::<_, T>(sql)
+                .fetch(pool)
+                .map(|row| row.map_err(StoreError::from))
+                .boxed(),
+            Backend::Postgres(pool) => sqlx::query_as::<_, T>(sql)
+                .fetch(pool)
+                .map(|row| row.map_err(StoreError::from))
+                .boxed(),
         }
     }
 }

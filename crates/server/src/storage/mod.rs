@@ -16,6 +16,7 @@ pub mod auth;
 pub mod catalog;
 pub(crate) mod chat_index;
 pub mod chats;
+pub mod connectors;
 pub mod crm;
 pub mod crm_list;
 pub mod event_outbox;
@@ -32,14 +33,17 @@ pub mod options;
 pub mod schema;
 pub mod sessions;
 pub mod snapshot;
+mod sqlite_reader;
 
 use crate::domain::connector::STANDARD_CONNECTORS;
+use sqlite_reader::SqliteReader;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::ConnectOptions;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Adds a standard connector unless it exists.
@@ -65,6 +69,8 @@ pub(crate) use with_pool;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?}: use a file path, sqlite://… or postgres://…")]
@@ -123,12 +129,16 @@ impl StoreOptions {
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Backend,
+    /// The hot reads of a SQLite file (see [`sqlite_reader`]); `None` on PostgreSQL and for
+    /// an in-memory SQLite database, which a second driver cannot open.
+    reader: Option<Arc<SqliteReader>>,
 }
 
 impl Store {
     /// Opens (and for SQLite, creates) the database. Does not migrate.
     pub async fn open(options: &StoreOptions) -> Result<Store, StoreError> {
         let url = options.url.as_str();
+        let mut reader = None;
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect = PgConnectOptions::from_str(url)?
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
@@ -143,9 +153,11 @@ impl Store {
                 .await?;
             Backend::Postgres(pool)
         } else {
-            Backend::Sqlite(open_sqlite(url, options).await?)
+            let (pool, file) = open_sqlite(url, options).await?;
+            reader = file.map(|path| Arc::new(SqliteReader::new(&path)));
+            Backend::Sqlite(pool)
         };
-        Ok(Store { backend })
+        Ok(Store { backend, reader })
     }
 
     /// Brings the schema up to date and seeds the standard connectors.
@@ -170,6 +182,11 @@ impl Store {
         &self.backend
     }
 
+    /// The hot-read path of a SQLite file, if this store has one.
+    pub(crate) fn sqlite_reader(&self) -> Option<&SqliteReader> {
+        self.reader.as_deref()
+    }
+
     /// Whether the database answers (for readiness checks).
     pub async fn ping(&self) -> Result<(), StoreError> {
         with_pool!(&self.backend, pool => sqlx::query(PING).execute(pool).await.map(|_| ()))?;
@@ -178,11 +195,18 @@ impl Store {
 
     /// Closes every connection (SQLite then checkpoints its WAL).
     pub async fn close(&self) {
+        if let Some(reader) = &self.reader {
+            reader.close();
+        }
         with_pool!(&self.backend, pool => pool.close().await);
     }
 }
 
-async fn open_sqlite(url: &str, options: &StoreOptions) -> Result<SqlitePool, StoreError> {
+/// Opens the sqlx pool of a SQLite database, and says which file it is (`None` in memory).
+async fn open_sqlite(
+    url: &str,
+    options: &StoreOptions,
+) -> Result<(SqlitePool, Option<std::path::PathBuf>), StoreError> {
     let connect = if url.starts_with("sqlite:") {
         SqliteConnectOptions::from_str(url)?
     } else if url.contains("://") {
@@ -211,7 +235,10 @@ async fn open_sqlite(url: &str, options: &StoreOptions) -> Result<SqlitePool, St
         .test_before_acquire(false)
         .max_connections(options.max_connections)
         .acquire_timeout(options.acquire_timeout)
-        .connect_with(connect)
+        .connect_with(connect.clone())
         .await?;
-    Ok(pool)
+    let file = connect.get_filename();
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let file = (!in_memory && file.is_file()).then(|| file.to_owned());
+    Ok((pool, file))
 }

@@ -154,6 +154,63 @@ pub(super) const TRANSITION_TRANSFER_TO_QUEUE: &str =
     "UPDATE sessions SET status = 0, operator_id = NULL, modified_at = $3
                  WHERE id = $1 AND status < 50 AND (CAST($2 AS BIGINT) IS NULL OR TRUE)";
 
+/// Opens a session in chat `$chat` on connection `$conn` (a write transaction's) unless its
+/// newest one is still open; evaluates to `(SessionRow, created)`. The new session keeps the
+/// previous one's CRM bindings (and so rewrites the chat index) and raises
+/// `ONCRMACTIVITYADD`. A macro for the reason [`refresh_chat_index!`] is one; shared by
+/// [`Store::open_session`] and the connectors' incoming messages.
+macro_rules! open_session_in {
+    ($conn:expr, $chat:expr, $status:expr, $operator:expr, $now:expr, $actor:expr) => {{
+        let chat_id: i64 = $chat;
+        let status: i64 = $status;
+        let operator: Option<i64> = $operator;
+        let now: i64 = $now;
+        let previous: Option<$crate::storage::sessions::SessionRow> =
+            sqlx::query_as($crate::storage::sessions::LATEST_SESSION_OF_CHAT)
+                .bind(chat_id)
+                .fetch_optional(&mut *$conn)
+                .await?;
+        match previous.as_ref().filter(|session| !session.is_closed()) {
+            Some(open) => (open.clone(), false),
+            None => {
+                let (id,): (i64,) = sqlx::query_as($crate::storage::sessions::INSERT_SESSION)
+                    .bind(chat_id)
+                    .bind(status)
+                    .bind(operator)
+                    .bind(now)
+                    .fetch_one(&mut *$conn)
+                    .await?;
+                if let Some(previous) = &previous {
+                    sqlx::query($crate::storage::sessions::COPY_BINDINGS)
+                        .bind(id)
+                        .bind(previous.id)
+                        .execute(&mut *$conn)
+                        .await?;
+                    $crate::storage::chat_index::refresh_chat_index!($conn, chat_id);
+                }
+                $crate::storage::events::enqueue_event!(
+                    $conn,
+                    $actor,
+                    $crate::domain::event::Raised::session_activity(
+                        $crate::domain::event::Change::Add,
+                        id
+                    )
+                );
+                let session = $crate::storage::sessions::SessionRow {
+                    id,
+                    chat_id,
+                    status,
+                    operator_id: operator,
+                    created_at: now,
+                    modified_at: now,
+                };
+                (session, true)
+            }
+        }
+    }};
+}
+pub(crate) use open_session_in;
+
 impl Store {
     /// The chat with this id.
     pub async fn chat(&self, id: i64) -> Result<Option<ChatRow>, StoreError> {
@@ -254,43 +311,12 @@ impl Store {
         now: i64,
         actor: Actor,
     ) -> Result<(SessionRow, bool), StoreError> {
-        let latest = LATEST_SESSION_OF_CHAT;
         macro_rules! open_on {
             ($pool:expr) => {{
                 let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let previous: Option<SessionRow> = sqlx::query_as(latest)
-                    .bind(chat_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if let Some(open) = previous.as_ref().filter(|session| !session.is_closed()) {
-                    return Ok((open.clone(), false));
-                }
-                let (id,): (i64,) = sqlx::query_as(INSERT_SESSION)
-                    .bind(chat_id)
-                    .bind(status)
-                    .bind(operator)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if let Some(previous) = &previous {
-                    sqlx::query(COPY_BINDINGS)
-                        .bind(id)
-                        .bind(previous.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    refresh_chat_index!(tx, chat_id);
-                }
-                enqueue_event!(tx, actor, Raised::session_activity(Change::Add, id));
+                let opened = open_session_in!(tx, chat_id, status, operator, now, actor);
                 tx.commit().await?;
-                let session = SessionRow {
-                    id,
-                    chat_id,
-                    status,
-                    operator_id: operator,
-                    created_at: now,
-                    modified_at: now,
-                };
-                Ok((session, true))
+                Ok(opened)
             }};
         }
         match self.backend() {
@@ -446,24 +472,6 @@ impl Store {
         .fetch_all(pool)
         .await)?;
         Ok(rows.into_iter().map(|(user,)| user).collect())
-    }
-
-    /// Stores a message with the engine's next id; returns it.
-    pub async fn add_message(
-        &self,
-        chat_id: i64,
-        author_id: i64,
-        text: &str,
-        now: i64,
-    ) -> Result<i64, StoreError> {
-        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_MESSAGE)
-            .bind(chat_id)
-            .bind(author_id)
-            .bind(text)
-            .bind(now)
-            .fetch_one(pool)
-            .await)?;
-        Ok(id)
     }
 }
 

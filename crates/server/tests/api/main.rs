@@ -16,6 +16,7 @@ mod chat_get;
 mod cli_errors;
 mod concurrency;
 mod connections;
+mod connectors;
 mod crm_activity_list;
 mod crm_item;
 mod crm_list;
