@@ -172,7 +172,8 @@ pub fn parse_verified(
 
 impl Delivery {
     /// Whether `auth[application_token]` is `expected`, compared in constant time (a handler
-    /// that answered faster for a longer matching prefix would let a forger guess it).
+    /// that answered faster for a longer matching prefix would let a forger guess it). An
+    /// empty `expected` never matches: a missing token must not pass as an empty one.
     pub fn verify(&self, expected: &str) -> Result<(), EventError> {
         let sent = self.auth.application_token.as_deref().unwrap_or("");
         let same: bool = sent.as_bytes().ct_eq(expected.as_bytes()).into();
