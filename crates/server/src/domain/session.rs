@@ -60,5 +60,33 @@ impl SessionStatus {
     }
 }
 
+/// Which sessions count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionFilter {
+    /// Only sessions with an active status (10 ≤ s < 50).
+    ActiveOnly,
+    /// Sessions of every status.
+    All,
+}
+
+/// A status change of the operator methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Take the dialog (from the queue, or again by its own operator): status 10.
+    Answer { operator: i64 },
+    /// Close the caller's own dialog: status 60.
+    Finish { operator: i64 },
+    /// Close whoever's dialog: status 60.
+    FinishAny,
+    /// Give the dialog back to the queue: status 5, no operator.
+    Skip { operator: i64 },
+    /// Mark as spam and close: status 65.
+    Spam,
+    /// Hand the dialog to another operator.
+    TransferToUser { operator: i64 },
+    /// Hand the dialog back to the queue: status 0, no operator.
+    TransferToQueue,
+}
+
 #[cfg(test)]
 mod tests;

@@ -6,8 +6,8 @@
 use super::args::{php_numeric_int, required};
 use super::crm_read::{check_read, Readable};
 use crate::domain::crm::{CrmEntityId, CrmEntityType, CrmRef};
+use crate::domain::session::SessionFilter;
 use crate::rpc::{ApiError, CallContext, MethodOutput};
-use crate::storage::chats::SessionFilter;
 use openlines_wire::params::Params;
 use serde_json::{json, Value};
 

@@ -5,8 +5,9 @@
 //! Open-line queues are not modelled: every active user is an operator of every line.
 
 use super::open_line_chat::{chat_from_params, denied, open_session, wrong};
+use crate::domain::session::Transition;
 use crate::rpc::{ApiError, CallContext, MethodOutput};
-use crate::storage::sessions::{SessionRow, Transition};
+use crate::storage::sessions::SessionRow;
 use openlines_wire::params::{php_empty, Params};
 use serde_json::json;
 

@@ -314,9 +314,12 @@ pub fn all() -> Vec<(String, String)> {
         }
     }
     statements.extend(super::crm_list::catalog_samples());
+    // The numbered form, which both engines prepare; SQLite's import sends the same text
+    // with anonymous `?` placeholders instead (see `import_rows`).
     for (name, shape) in MULTI_ROW {
-        statements.push((format!("{name}[rows=2]"), shape.sql(2, u8::MAX)));
-        statements.push((format!("{name}[rows=1]"), shape.sql(1, 0)));
+        let numbered = super::import_rows::StatementSize::Postgres;
+        statements.push((format!("{name}[rows=2]"), shape.sql(2, u8::MAX, numbered)));
+        statements.push((format!("{name}[rows=1]"), shape.sql(1, 0, numbered)));
     }
     statements.extend(snapshot_templates(None));
     statements

@@ -2,15 +2,7 @@
 
 use super::{with_pool, Store, StoreError};
 use crate::domain::crm::CrmRef;
-
-/// Which sessions count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionFilter {
-    /// Only sessions with an active status (10 ≤ s < 50).
-    ActiveOnly,
-    /// Sessions of every status.
-    All,
-}
+use crate::domain::session::SessionFilter;
 
 /// One chat of a CRM record.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -31,10 +31,12 @@ const MAX_ROWS: usize = 1_000;
 /// How many parameters one statement binds at most, per engine.
 ///
 /// PostgreSQL allows 65,535; every statement is a round trip, so statements are large.
-/// SQLite has no round trip to save, and sqlx looks up each `$n` parameter's name as it
-/// binds it, a lookup SQLite answers by scanning the statement's parameter list: binding
-/// costs grow with the square of a statement's parameters. A few hundred keep that cost
-/// below the insert itself (measured in BENCHMARKS.md, section 1).
+/// On SQLite, sqlx looks up each parameter's name as it binds it, a lookup SQLite answers by
+/// scanning the statement's list of named parameters: with `$n` placeholders binding cost
+/// grew with the square of a statement's parameters (27 % of an import's time at 256 per
+/// statement). So SQLite statements get anonymous `?` placeholders, which are not in that
+/// list, and the values are laid out in the order the placeholders appear
+/// ([`StatementSize::Sqlite`] in [`Batch::ready`]); statements can then be large too.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum StatementSize {
     Sqlite,
@@ -50,7 +52,7 @@ impl StatementSize {
     }
 }
 
-const SQLITE_MAX_PARAMS: usize = 256;
+const SQLITE_MAX_PARAMS: usize = 4_096;
 
 /// The shape of one multi-row upsert.
 #[derive(Debug)]
@@ -72,12 +74,15 @@ pub(super) struct RowsSql {
 
 impl RowsSql {
     /// The statement for `rows` rows that give the optional values in `given`.
-    pub(super) fn sql(&self, rows: usize, given: u8) -> String {
+    pub(super) fn sql(&self, rows: usize, given: u8, size: StatementSize) -> String {
         let mut sql = String::with_capacity(self.head.len() + rows * (self.row.len() + 8) + 200);
         sql.push_str(self.head);
         for index in 0..rows {
             sql.push_str(if index == 0 { " " } else { ", " });
-            push_renumbered(&mut sql, self.row, index * self.params);
+            match size {
+                StatementSize::Sqlite => push_anonymous(&mut sql, self.row),
+                StatementSize::Postgres => push_renumbered(&mut sql, self.row, index * self.params),
+            }
         }
         if !self.conflict.is_empty() {
             sql.push(' ');
@@ -119,6 +124,35 @@ fn push_renumbered(out: &mut String, row: &str, offset: usize) {
         rest = &rest[digits..];
     }
     out.push_str(rest);
+}
+
+/// Appends `row` with every `$n` turned into `?`; see [`placeholder_order`] for the values.
+fn push_anonymous(out: &mut String, row: &str) {
+    let mut rest = row;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        out.push('?');
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+}
+
+/// The `n` of each `$n` in `row`, in the order they appear: the order [`push_anonymous`]'s
+/// placeholders take their values in (a parameter used twice is bound twice).
+fn placeholder_order(row: &str) -> Vec<usize> {
+    let mut order = Vec::new();
+    let mut rest = row;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let Ok(number) = rest[..digits].parse::<usize>() {
+            order.push(number);
+        }
+        rest = &rest[digits..];
+    }
+    order
 }
 
 /// One bound value of a waiting row.
@@ -195,6 +229,7 @@ impl Waiting {
 #[derive(Debug)]
 pub(super) struct Batch {
     shape: &'static RowsSql,
+    size: StatementSize,
     full: usize,
     waiting: Vec<Waiting>,
     /// Hashes of the keys that wait. A hash collision only sends the rows a little early,
@@ -206,6 +241,7 @@ impl Batch {
     pub(super) fn new(shape: &'static RowsSql, size: StatementSize) -> Batch {
         Batch {
             shape,
+            size,
             full: shape.rows_per_statement(size),
             waiting: Vec::new(),
             keys: HashSet::new(),
@@ -265,10 +301,21 @@ impl Batch {
 
     fn ready(&self, group: Waiting) -> Ready {
         let rows = group.rows(self.shape.params);
+        let values = match self.size {
+            StatementSize::Postgres => group.values,
+            StatementSize::Sqlite => {
+                let order = placeholder_order(self.shape.row);
+                group
+                    .values
+                    .chunks(self.shape.params.max(1))
+                    .flat_map(|row| order.iter().map(move |&number| row[number - 1].clone()))
+                    .collect()
+            }
+        };
         Ready {
-            sql: self.shape.sql(rows, group.given),
+            sql: self.shape.sql(rows, group.given, self.size),
             persistent: rows == self.full,
-            values: group.values,
+            values,
             first_line: group.first_line,
             last_line: group.last_line,
         }

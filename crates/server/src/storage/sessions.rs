@@ -13,6 +13,7 @@ use super::{with_pool, Backend, Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::event::{Actor, Change, Raised};
 use crate::domain::session::SessionStatus;
+use crate::domain::session::Transition;
 
 /// An open-line chat.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -51,25 +52,6 @@ impl SessionRow {
     pub fn is_closed(&self) -> bool {
         self.status >= SessionStatus::CLOSE.0
     }
-}
-
-/// A status change of the operator methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transition {
-    /// Take the dialog (from the queue, or again by its own operator): status 10.
-    Answer { operator: i64 },
-    /// Close the caller's own dialog: status 60.
-    Finish { operator: i64 },
-    /// Close whoever's dialog: status 60.
-    FinishAny,
-    /// Give the dialog back to the queue: status 5, no operator.
-    Skip { operator: i64 },
-    /// Mark as spam and close: status 65.
-    Spam,
-    /// Hand the dialog to another operator.
-    TransferToUser { operator: i64 },
-    /// Hand the dialog back to the queue: status 0, no operator.
-    TransferToQueue,
 }
 
 pub(super) const LATEST_SESSION_OF_CHAT: &str =

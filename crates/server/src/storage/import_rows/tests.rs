@@ -12,7 +12,7 @@ const SHAPE: RowsSql = RowsSql {
 #[test]
 fn rows_are_renumbered_in_order() {
     assert_eq!(
-        SHAPE.sql(2, 0b11),
+        SHAPE.sql(2, 0b11, StatementSize::Postgres),
         "INSERT INTO t (id, a, b) VALUES ($1, COALESCE($2, 'x'), COALESCE(CAST($3 AS BIGINT), $1)), \
          ($4, COALESCE($5, 'x'), COALESCE(CAST($6 AS BIGINT), $4)) \
          ON CONFLICT (id) DO UPDATE SET a = excluded.a, b = excluded.b"
@@ -20,9 +20,40 @@ fn rows_are_renumbered_in_order() {
 }
 
 #[test]
+fn sqlite_rows_take_anonymous_placeholders_and_values_in_their_order() {
+    assert_eq!(
+        SHAPE.sql(2, 0, StatementSize::Sqlite),
+        "INSERT INTO t (id, a, b) VALUES (?, COALESCE(?, 'x'), COALESCE(CAST(? AS BIGINT), ?)), \
+         (?, COALESCE(?, 'x'), COALESCE(CAST(? AS BIGINT), ?)) ON CONFLICT (id) DO NOTHING"
+    );
+    let mut batch = Batch::new(&SHAPE, StatementSize::Sqlite);
+    let row = |id: i64| vec![Value::Int(Some(id)), "a".into(), Value::Int(None)];
+    assert!(batch.push(Some(key_of(&1)), 0, 1, row(1)).is_empty());
+    assert!(batch.push(Some(key_of(&2)), 0, 2, row(2)).is_empty());
+    let sent = batch.drain();
+    // `$1` appears twice in a row, so each row binds its id twice: first and last.
+    let expected: Vec<Value> = [1, 2]
+        .into_iter()
+        .flat_map(|id| {
+            [
+                Value::Int(Some(id)),
+                "a".into(),
+                Value::Int(None),
+                Value::Int(Some(id)),
+            ]
+        })
+        .collect();
+    assert_eq!(sent[0].values, expected);
+}
+
+#[test]
 fn only_given_optional_values_are_updated() {
-    assert!(SHAPE.sql(1, 0b10).ends_with("DO UPDATE SET b = excluded.b"));
-    assert!(SHAPE.sql(1, 0).ends_with("ON CONFLICT (id) DO NOTHING"));
+    assert!(SHAPE
+        .sql(1, 0b10, StatementSize::Postgres)
+        .ends_with("DO UPDATE SET b = excluded.b"));
+    assert!(SHAPE
+        .sql(1, 0, StatementSize::Postgres)
+        .ends_with("ON CONFLICT (id) DO NOTHING"));
 }
 
 #[test]
@@ -31,7 +62,7 @@ fn a_plain_insert_has_no_conflict_clause() {
         conflict: "",
         ..SHAPE
     };
-    assert!(plain.sql(1, 0).ends_with("$1))"));
+    assert!(plain.sql(1, 0, StatementSize::Postgres).ends_with("$1))"));
 }
 
 #[test]
