@@ -12,6 +12,9 @@
 #   OL_OAUTH_APP_PY / OL_OAUTH_APP_JS = client_id:client_secret:refresh_token
 #                                  two apps from `openlines app add` (a refresh token is spent
 #                                  per run); without them the token-refresh checks are PENDING
+#   OL_OPENLINES=path/to/openlines OL_DB=the server's --db
+#                                  lets b24pysdk_events_check.py make an outgoing webhook
+#                                  (otherwise that one check is PENDING)
 set -u
 export PYTHONDONTWRITEBYTECODE=1
 URL=${1:-http://127.0.0.1:18181/rest/1/demo0123456789ab/}
@@ -50,7 +53,10 @@ echo; echo "=== b24pysdk $B24PYSDK"
 echo; echo "=== @bitrix24/b24jssdk $B24JSSDK (node $(node --version))"
 (cd "$WORK/node" && OL_OAUTH_APP=${OL_OAUTH_APP_JS:-} node b24jssdk_check.mjs "$URL"); RC[b24jssdk]=$?
 
-KEYS="curl fast_bitrix24 b24pysdk b24jssdk"
+echo; echo "=== b24pysdk $B24PYSDK: parsing openlines' event deliveries"
+(cd "$HERE" && "$WORK/venv/bin/python" b24pysdk_events_check.py "$URL"); RC[b24pysdk_events]=$?
+
+KEYS="curl fast_bitrix24 b24pysdk b24jssdk b24pysdk_events"
 if [ "${COMPAT_LISTS:-0}" = 1 ]; then
   echo; echo "=== list helpers (1,000 deals) and b24pysdk through --oauth-host"
   (cd "$HERE" && "$WORK/venv/bin/python" lists_check.py "$URL"); RC[lists_py]=$?

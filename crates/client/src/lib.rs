@@ -24,6 +24,7 @@
 //! - [`limiter`]: the client-side leaky bucket ([`RateLimit`], [`LeakyBucket`]).
 //! - [`retry`]: [`RetryPolicy`] and which methods are safe to send twice ([`is_read_only`]).
 //! - [`blocking`]: the same client for programs without an async runtime.
+//! - [`events`]: receiving events: parse a delivery, check its `application_token`.
 //! - `cli` (feature `cli`): the `openlines call` subcommand for a binary to mount.
 //!
 //! Requests are POSTed as `application/x-www-form-urlencoded` bodies in PHP bracket form
@@ -41,6 +42,7 @@ pub mod client;
 pub mod credentials;
 pub mod crm;
 pub mod error;
+pub mod events;
 pub mod limiter;
 pub mod method;
 pub mod retry;

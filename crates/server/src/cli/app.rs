@@ -1,5 +1,6 @@
-//! `openlines app add` (an OAuth application and its installation for a user) and
-//! `openlines app code` (an authorization code, valid 30 s, for the code grant).
+//! `openlines app add` (an OAuth application and its installation for a user),
+//! `openlines app code` (an authorization code, valid 30 s, for the code grant) and
+//! `openlines app remove` (the uninstallation: `ONAPPUNINSTALL`, then its access is gone).
 
 use super::credentials::ScopeList;
 use super::output::out;
@@ -7,6 +8,7 @@ use super::{fail, DbArgs};
 use crate::clock::Clock;
 use crate::domain::credentials::{generate_token, generate_webhook_code, SecretHash};
 use crate::domain::scope::format_scope_list;
+use crate::storage::event_owners::Removal;
 use crate::storage::events::NewHandler;
 use crate::storage::oauth::{AppRow, NewPair};
 use clap::{Args, Subcommand};
@@ -22,6 +24,22 @@ pub enum AppCommand {
     Add(AppAddArgs),
     /// Issue an authorization code (valid 30 s) for the authorization_code grant.
     Code(AppCodeArgs),
+    /// Uninstall an application: its ONAPPUNINSTALL handlers hear of it once a server runs;
+    /// its tokens, codes and other event bindings go at once.
+    Remove(AppRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AppRemoveArgs {
+    /// The application's client id.
+    #[arg(long)]
+    pub client_id: String,
+    /// Also delete the data the application stored (`app.option.*`, `user.option.*`);
+    /// `ONAPPUNINSTALL` carries `data[CLEAN]=1`.
+    #[arg(long)]
+    pub clean: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +83,7 @@ pub async fn run(command: AppCommand) -> ExitCode {
     match command {
         AppCommand::Add(args) => add(args).await,
         AppCommand::Code(args) => code(args).await,
+        AppCommand::Remove(args) => remove(args).await,
     }
 }
 
@@ -180,6 +199,36 @@ async fn code(args: AppCodeArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Err(message)) => fail(&message),
+        Err(error) => fail(&error),
+    }
+}
+
+/// `data` of `ONAPPUNINSTALL`: the language, and whether the application's data was cleared
+/// (`"1"`/`"0"`, text as every value of the form).
+fn uninstall_data(clean: bool) -> String {
+    serde_json::json!({"LANGUAGE_ID": "en", "CLEAN": if clean { "1" } else { "0" }}).to_string()
+}
+
+async fn remove(args: AppRemoveArgs) -> ExitCode {
+    let store = match args.db.open_existing().await {
+        Ok(store) => store,
+        Err(error) => return fail(&error),
+    };
+    let data = uninstall_data(args.clean);
+    let removed = store
+        .remove_app(&Removal {
+            client_id: &args.client_id,
+            data: &data,
+            clean: args.clean,
+        })
+        .await;
+    store.close().await;
+    match removed {
+        Ok(true) => {
+            eprintln!("application {} removed", args.client_id);
+            ExitCode::SUCCESS
+        }
+        Ok(false) => fail(&format!("there is no application {}", args.client_id)),
         Err(error) => fail(&error),
     }
 }

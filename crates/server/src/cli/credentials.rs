@@ -1,4 +1,5 @@
-//! `openlines webhook add|list|revoke` and `openlines token add`.
+//! `openlines webhook add|list|revoke` (incoming webhooks) and `openlines token add`;
+//! `webhook outgoing …` is in `super::outgoing`.
 //!
 //! A new secret is printed once and stored only as a hash; it cannot be shown again.
 
@@ -21,6 +22,9 @@ pub enum WebhookCommand {
     List(DbOnly),
     /// Revoke a webhook by id.
     Revoke(RevokeArgs),
+    /// Manage outgoing webhooks: a handler URL that receives events.
+    #[command(subcommand)]
+    Outgoing(super::outgoing::OutgoingCommand),
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +100,7 @@ pub async fn run_webhook(command: WebhookCommand) -> ExitCode {
         WebhookCommand::Add(args) => add_webhook(args).await,
         WebhookCommand::List(args) => list_webhooks(args).await,
         WebhookCommand::Revoke(args) => revoke_webhook(args).await,
+        WebhookCommand::Outgoing(command) => super::outgoing::run(command).await,
     }
 }
 

@@ -12,6 +12,8 @@ pub mod db;
 pub mod export;
 pub mod import;
 pub mod journal;
+pub mod listen;
+pub mod outgoing;
 pub mod output;
 pub mod serve;
 pub mod serve_data;
@@ -85,7 +87,7 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Write every record as fixture JSON Lines (`-` or no file: standard output).
     Export(export::ExportArgs),
-    /// Manage incoming webhooks.
+    /// Manage incoming webhooks (and, under `outgoing`, outgoing ones).
     #[command(subcommand)]
     Webhook(credentials::WebhookCommand),
     /// Manage OAuth access tokens.
@@ -96,6 +98,8 @@ pub enum Command {
     App(app::AppCommand),
     /// Call a REST method of openlines or a real portal and print the answer.
     Call(openlines_client::cli::CallArgs),
+    /// Receive events: print each delivery to a local URL (optionally bound with event.bind).
+    Listen(listen::ListenArgs),
     /// Show the last requests a running server handled (needs its admin token).
     Journal(journal::JournalArgs),
     /// Put a running server's data back to what it loaded at start (needs its admin token).
@@ -119,6 +123,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::App(command) => app::run(command).await,
         Command::Call(args) => openlines_client::cli::run(args).await,
         Command::Journal(args) => journal::run(args).await,
+        Command::Listen(args) => listen::run(args).await,
         Command::Reset(args) => admin_client::run_reset(args).await,
         Command::Snapshot(args) => admin_client::run_snapshot(args).await,
         Command::Restore(args) => admin_client::run_restore(args).await,

@@ -60,6 +60,10 @@ pub const EVENTS: &[EventDef] = &[
     connector("ONIMCONNECTORSTATUSDELETE"),
 ];
 
+/// What the pseudo-application name of every outgoing webhook (`webhook:<id>`) starts with,
+/// the owner of its bindings; an application's client id (`local.…`) never does.
+pub const OUTGOING_PREFIX: &str = "webhook:";
+
 /// `OnImConnectorMessageAdd`: an operator's message leaves an open line through a custom
 /// connector.
 pub const CONNECTOR_MESSAGE_ADD: &str = "ONIMCONNECTORMESSAGEADD";

@@ -11,7 +11,7 @@
 
 use super::Endpoint;
 use crate::domain::credentials::{generate_token, SecretHash};
-use crate::domain::event;
+use crate::domain::event::{self, OUTGOING_PREFIX};
 use crate::http::oauth::MEMBER_ID;
 use crate::state::AppState;
 use crate::storage::event_outbox::{Attempt, Claimed};
@@ -86,7 +86,12 @@ pub async fn deliver(
     state
         .store()
         .record_attempt(row.id, claimer, &attempt)
-        .await
+        .await?;
+    if row.event == "ONAPPUNINSTALL" && state_name != "pending" {
+        // The removed application's last word is out: its binding and token can go.
+        state.store().forget_removed_app(&row.client_id).await?;
+    }
+    Ok(())
 }
 
 async fn post(
@@ -120,8 +125,18 @@ fn judge(answer: Result<reqwest::Response, reqwest::Error>) -> (Option<i64>, Opt
     }
 }
 
-/// The form body of `row`, with a freshly minted access token.
+/// Whether `row`'s delivery carries no access token: an outgoing webhook's (there is no
+/// application to hold one) and `ONAPPUNINSTALL` (the application's access is gone, and the
+/// event's page shows only the portal's fields and `application_token`).
+fn tokenless(row: &Claimed) -> bool {
+    row.client_id.starts_with(OUTGOING_PREFIX) || row.event == "ONAPPUNINSTALL"
+}
+
+/// The form body of `row`, with a freshly minted access token unless [`tokenless`].
 async fn form(state: &AppState, endpoint: &Endpoint, row: &Claimed) -> Result<String, StoreError> {
+    if tokenless(row) {
+        return tokenless_form(state, endpoint, row).await;
+    }
     let store = state.store();
     let settings = state.settings();
     let user = if row.auth_type > 0 {
@@ -156,10 +171,13 @@ async fn form(state: &AppState, endpoint: &Endpoint, row: &Claimed) -> Result<St
     let scope = event::find(&row.event)
         .and_then(|def| def.scope)
         .map_or_else(|| row.scopes.clone(), |scope| scope.as_str().to_owned());
-    let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
     let rest = format!("{}/rest/", endpoint.base);
+    // `expires` (when the token ends, Unix seconds) and `user_id` are in the portal's
+    // deliveries (the connector events' pages show them), and SDKs read them: b24pysdk's
+    // event parser refuses an access token without `expires`.
     let mut auth = json!({
         "access_token": access.expose_secret(),
+        "expires": (now + settings.access_token_ttl).to_string(),
         "expires_in": settings.access_token_ttl.to_string(),
         "scope": scope,
         "domain": endpoint.domain,
@@ -167,16 +185,45 @@ async fn form(state: &AppState, endpoint: &Endpoint, row: &Claimed) -> Result<St
         "status": "L",
         "client_endpoint": rest,
         "member_id": MEMBER_ID,
+        "user_id": user.to_string(),
         "application_token": application_token,
     });
     if install {
         auth["refresh_token"] = json!(refresh.expose_secret());
     }
+    Ok(envelope(row, auth))
+}
+
+/// The form body of a [`tokenless`] row: the portal's address fields and the
+/// `application_token`, nothing that grants access.
+async fn tokenless_form(
+    state: &AppState,
+    endpoint: &Endpoint,
+    row: &Claimed,
+) -> Result<String, StoreError> {
+    let application_token = state
+        .store()
+        .application_token(&row.client_id, generate_token().expose_secret())
+        .await?;
+    let rest = format!("{}/rest/", endpoint.base);
+    let auth = json!({
+        "domain": endpoint.domain,
+        "client_endpoint": rest,
+        "server_endpoint": rest,
+        "member_id": MEMBER_ID,
+        "application_token": application_token,
+    });
+    Ok(envelope(row, auth))
+}
+
+/// `event`, `event_handler_id`, `data`, `ts` and `auth`, in the portal's order.
+fn envelope(row: &Claimed, auth: Value) -> String {
+    let data: Value = serde_json::from_str(&row.data).unwrap_or(Value::Null);
     let mut params = Params::new();
     params.insert("event".into(), json!(row.event));
     params.insert("event_handler_id".into(), json!(row.handler_id.to_string()));
     params.insert("data".into(), data);
     params.insert("ts".into(), json!(row.created_at.to_string()));
     params.insert("auth".into(), auth);
-    Ok(encode(&params))
+    encode(&params)
 }

@@ -8,8 +8,8 @@
 
 use super::import_rows::RowsSql;
 use super::{
-    access, admin, auth, chat_index, chats, connectors, console, crm, event_outbox, events,
-    events_offline, export, ids, import_sql, oauth, options, schema, sessions, snapshot,
+    access, admin, auth, chat_index, chats, connectors, console, crm, event_outbox, event_owners,
+    events, events_offline, export, ids, import_sql, oauth, options, schema, sessions, snapshot,
 };
 
 /// `("module::NAME", module::NAME)` for each constant.
@@ -103,6 +103,21 @@ const STATEMENTS: &[(&str, &str)] = named![
     events::HANDLERS_OF_APP,
     events::ADD_APP_TOKEN,
     events::APP_TOKEN,
+    event_owners::INSERT_OUTGOING,
+    event_owners::ALL_OUTGOING,
+    event_owners::DELETE_OUTGOING,
+    event_owners::DELETE_ALL_HANDLERS,
+    event_owners::SET_APP_TOKEN,
+    event_owners::DELETE_APP_TOKEN,
+    event_owners::DELETE_HANDLERS_BUT_UNINSTALL,
+    event_owners::DELETE_OFFLINE_QUEUE,
+    event_owners::DELETE_APP_TOKENS,
+    event_owners::DELETE_APP_CODES,
+    event_owners::DELETE_APP_OPTIONS,
+    event_owners::DELETE_USER_OPTIONS,
+    event_owners::DELETE_APP,
+    event_owners::FORGET_REMOVED_HANDLERS,
+    event_owners::FORGET_REMOVED_TOKEN,
     events_offline::RESERVE,
     events_offline::RESERVED,
     events_offline::DELETE_RESERVED,

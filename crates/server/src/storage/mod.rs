@@ -21,6 +21,7 @@ pub mod console;
 pub mod crm;
 pub mod crm_list;
 pub mod event_outbox;
+pub mod event_owners;
 pub mod events;
 pub mod events_offline;
 pub mod export;

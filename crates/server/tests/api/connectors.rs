@@ -702,6 +702,26 @@ async fn connector_round_trip() {
     assert_eq!(handler.without_auth(), vec![expected]);
     assert!(other.deliveries().is_empty());
     assert_eq!(deliveries[0]["auth[scope]"], "imconnector");
+    // The Rust client's event parser reads this delivery as its page documents it.
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&deliveries[0])
+        .finish();
+    let parsed = openlines_client::events::parse(body.as_bytes(), None).unwrap();
+    let openlines_client::events::Event::ConnectorMessage {
+        change,
+        connector,
+        line,
+        messages,
+    } = parsed.event
+    else {
+        panic!("a connector message: {parsed:?}")
+    };
+    assert_eq!(change, openlines_client::events::Change::Add);
+    assert_eq!((connector.as_str(), line), ("myconn", 1));
+    assert_eq!(messages[0].im_chat_id, Some(chat));
+    assert_eq!(messages[0].im_message_id, Some(message));
+    assert_eq!(messages[0].user_id, Some(1));
+    assert_eq!(messages[0].external_chat_id.as_deref(), Some("channel-123"));
     // The delivery's token works at once: the handler can report the delivery with it.
     let token = &deliveries[0]["auth[access_token]"];
     let status = |method: &'static str, message: i64| {

@@ -16,20 +16,20 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-const ADMIN: &str = "test-admin-token";
+pub(crate) const ADMIN: &str = "test-admin-token";
 /// The demo's application token of user 1 (an administrator).
-const APP_TOKEN: &str = "demo-access-token";
+pub(crate) const APP_TOKEN: &str = "demo-access-token";
 /// A token of the same application for user 5, who is no administrator.
 const USER5_TOKEN: &str = "user5-app-token";
-const CLIENT: &str = "local.demo0000000000.00000000";
+pub(crate) const CLIENT: &str = "local.demo0000000000.00000000";
 
 /// One POST the handler received: its form fields, in order.
 type Delivery = Vec<(String, String)>;
 
 /// A handler server: records every POST; answers 500 to the first `failures` of them.
 #[derive(Clone)]
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     seen: Arc<Mutex<Vec<Delivery>>>,
 }
 
@@ -53,7 +53,7 @@ async fn record(State(state): State<HandlerState>, body: String) -> StatusCode {
 }
 
 impl Receiver {
-    async fn start(failures: usize) -> Receiver {
+    pub(crate) async fn start(failures: usize) -> Receiver {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let state = HandlerState {
             seen: seen.clone(),
@@ -66,7 +66,7 @@ impl Receiver {
         Receiver { url, seen }
     }
 
-    fn deliveries(&self) -> Vec<BTreeMap<String, String>> {
+    pub(crate) fn deliveries(&self) -> Vec<BTreeMap<String, String>> {
         self.seen
             .lock()
             .unwrap()
@@ -76,7 +76,7 @@ impl Receiver {
     }
 
     /// `(event, data[FIELDS][ID])` of each delivery, in arrival order.
-    fn events(&self) -> Vec<(String, String)> {
+    pub(crate) fn events(&self) -> Vec<(String, String)> {
         self.deliveries()
             .iter()
             .map(|fields| (fields["event"].clone(), fields["data[FIELDS][ID]"].clone()))
@@ -84,7 +84,7 @@ impl Receiver {
     }
 }
 
-async fn app() -> TestApp {
+pub(crate) async fn app() -> TestApp {
     let settings = Settings {
         admin_token: Some(ADMIN.to_owned().into()),
         ..quiet_settings()
@@ -112,12 +112,17 @@ async fn app() -> TestApp {
 }
 
 /// Calls `method` with an OAuth token.
-async fn with_token(app: &TestApp, token: &str, method: &str, mut body: Value) -> Answer {
+pub(crate) async fn with_token(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    mut body: Value,
+) -> Answer {
     body["auth"] = json!(token);
     app.post_json(&format!("/rest/{method}"), body).await
 }
 
-async fn bind(app: &TestApp, event: &str, handler: &str) {
+pub(crate) async fn bind(app: &TestApp, event: &str, handler: &str) {
     let answer = with_token(
         app,
         APP_TOKEN,
@@ -128,7 +133,7 @@ async fn bind(app: &TestApp, event: &str, handler: &str) {
     assert_eq!(answer.result(), &json!(true), "binding {event}");
 }
 
-async fn flush(app: &TestApp) -> Value {
+pub(crate) async fn flush(app: &TestApp) -> Value {
     let response = app
         .http
         .post(app.url("/_openlines/admin/events/flush"))
@@ -142,7 +147,7 @@ async fn flush(app: &TestApp) -> Value {
     answer.json
 }
 
-async fn deliveries_journal(app: &TestApp) -> Value {
+pub(crate) async fn deliveries_journal(app: &TestApp) -> Value {
     let response = app
         .http
         .get(app.url("/_openlines/admin/events"))
@@ -337,11 +342,13 @@ async fn each_crm_write_is_delivered_once_in_order_with_the_documented_fields() 
             "auth[application_token]",
             "auth[client_endpoint]",
             "auth[domain]",
+            "auth[expires]",
             "auth[expires_in]",
             "auth[member_id]",
             "auth[scope]",
             "auth[server_endpoint]",
             "auth[status]",
+            "auth[user_id]",
             "data[FIELDS][ID]",
             "event",
             "event_handler_id",
@@ -349,6 +356,13 @@ async fn each_crm_write_is_delivered_once_in_order_with_the_documented_fields() 
         ]
     );
     assert_eq!(first["auth[scope]"], "crm");
+    assert_eq!(
+        first["auth[user_id]"], "1",
+        "the acting user: the admin webhook's"
+    );
+    let expires: i64 = first["auth[expires]"].parse().unwrap();
+    let ts: i64 = first["ts"].parse().unwrap();
+    assert!(expires >= ts + 3600, "{expires} vs ts {ts}");
     assert_eq!(first["auth[domain]"], app.address.to_string());
     assert_eq!(
         first["auth[client_endpoint]"],

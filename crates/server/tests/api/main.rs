@@ -28,6 +28,8 @@ mod edge_hardening;
 mod engines;
 mod envelope;
 mod events;
+mod events_listen;
+mod events_owners;
 mod export;
 mod family;
 mod faults;
