@@ -170,7 +170,10 @@ async fn a_dialog_shows_only_the_crm_records_the_caller_may_read() {
         }
     };
     let admin = dialog(ADMIN_HOOK).await;
-    assert_eq!(admin["entity_data_2"], "LEAD|1205|COMPANY|0|CONTACT|0|DEAL|0");
+    assert_eq!(
+        admin["entity_data_2"],
+        "LEAD|1205|COMPANY|0|CONTACT|0|DEAL|0"
+    );
     assert!(
         admin["entity_data_1"]
             .as_str()
@@ -179,7 +182,10 @@ async fn a_dialog_shows_only_the_crm_records_the_caller_may_read() {
         "{admin}"
     );
     let limited = dialog(LIMITED_HOOK).await;
-    assert_eq!(limited["entity_data_2"], "LEAD|0|COMPANY|0|CONTACT|0|DEAL|0");
+    assert_eq!(
+        limited["entity_data_2"],
+        "LEAD|0|COMPANY|0|CONTACT|0|DEAL|0"
+    );
     let data_1 = limited["entity_data_1"].as_str().unwrap();
     assert!(data_1.starts_with("N|NONE|0|N|N|511|"), "{limited}");
     assert!(!limited.to_string().contains("1205"), "{limited}");
@@ -192,5 +198,8 @@ async fn a_dialog_shows_only_the_crm_records_the_caller_may_read() {
     .await
     .result();
     let limited = dialog(LIMITED_HOOK).await;
-    assert_eq!(limited["entity_data_2"], "LEAD|1205|COMPANY|0|CONTACT|0|DEAL|0");
+    assert_eq!(
+        limited["entity_data_2"],
+        "LEAD|1205|COMPANY|0|CONTACT|0|DEAL|0"
+    );
 }
