@@ -9,6 +9,8 @@
 mod services;
 
 mod campaign;
+mod crash;
+mod integrity;
 mod raw;
 mod requests;
 mod server;
