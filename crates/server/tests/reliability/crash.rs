@@ -45,7 +45,7 @@ async fn kill9_during_an_import_on_postgres() {
 }
 
 /// The writes the server acknowledged with 200.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Acknowledged {
     /// Lead id and its title (`crm.lead.add`).
     leads: Vec<(i64, String)>,
@@ -69,7 +69,8 @@ async fn kill9_during_writes(db: Database) {
     for round in 0..rounds {
         let mut server =
             Server::start(&db, &format!("writes-{round}.log"), &["--no-rate-limit"]).await;
-        verify(&server, &acknowledged.lock().unwrap()).await;
+        let so_far = acknowledged.lock().unwrap().clone();
+        verify(&server, &so_far).await;
         let writers: Vec<_> = (0..WRITERS)
             .map(|writer| {
                 let (base, acknowledged) = (server.url(ADMIN_HOOK), acknowledged.clone());
@@ -94,7 +95,7 @@ async fn kill9_during_writes(db: Database) {
         );
     }
     let server = Server::start(&db, "writes-final.log", &["--no-rate-limit"]).await;
-    let acknowledged = acknowledged.lock().unwrap();
+    let acknowledged = acknowledged.lock().unwrap().clone();
     verify(&server, &acknowledged).await;
     assert!(acknowledged.errors.is_empty(), "{:#?}", acknowledged.errors);
     let _ = std::io::Write::write_all(
