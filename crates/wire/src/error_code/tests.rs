@@ -29,7 +29,10 @@ fn statuses_follow_the_spec_decisions() {
 #[test]
 fn a_code_displays_as_its_wire_spelling() {
     assert_eq!(ErrorCode::ExpiredToken.to_string(), "expired_token");
-    assert_eq!(ErrorCode::MethodNotFound.to_string(), "ERROR_METHOD_NOT_FOUND");
+    assert_eq!(
+        ErrorCode::MethodNotFound.to_string(),
+        "ERROR_METHOD_NOT_FOUND"
+    );
     assert_eq!(
         ErrorCode::Other("SOMETHING_NEW".to_owned()).to_string(),
         "SOMETHING_NEW"
