@@ -1,6 +1,7 @@
 //! Time as the portal reports it: Unix seconds, and ISO-8601 in the portal's offset.
 
 use openlines_wire::Time;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -9,20 +10,58 @@ use time::{OffsetDateTime, UtcOffset};
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     offset: UtcOffset,
+    /// A time that moves only when told (tests of time-dependent rules such as the leaky
+    /// bucket, which would otherwise race the machine's speed); `None` reads the system clock.
+    manual: Option<&'static ManualTime>,
 }
 
 impl Default for Clock {
     fn default() -> Self {
         Clock {
             offset: UtcOffset::UTC,
+            manual: None,
         }
+    }
+}
+
+/// A Unix time in microseconds that stands still until [`advance`](Self::advance)d. It is
+/// `'static` (leaked, a few bytes per test) so that [`Clock`] stays `Copy`.
+#[derive(Debug)]
+pub struct ManualTime {
+    micros: AtomicU64,
+}
+
+impl ManualTime {
+    /// A manual time starting at the system's now.
+    pub fn starting_now() -> &'static ManualTime {
+        let now = Clock::default().now();
+        Box::leak(Box::new(ManualTime {
+            micros: AtomicU64::new((now * 1e6) as u64),
+        }))
+    }
+
+    /// Moves the time forward by `seconds`.
+    pub fn advance(&self, seconds: f64) {
+        self.micros
+            .fetch_add((seconds * 1e6) as u64, Ordering::SeqCst);
     }
 }
 
 impl Clock {
     /// A clock that writes dates in `offset`.
     pub fn with_offset(offset: UtcOffset) -> Self {
-        Clock { offset }
+        Clock {
+            offset,
+            manual: None,
+        }
+    }
+
+    /// This clock, reading `time` instead of the system clock.
+    pub fn with_manual_time(self, time: &'static ManualTime) -> Self {
+        Clock {
+            manual: Some(time),
+            ..self
+        }
     }
 
     /// The offset from UTC in seconds (`TIME_ZONE_OFFSET` of `profile`).
@@ -32,6 +71,9 @@ impl Clock {
 
     /// Now, in Unix seconds with microseconds.
     pub fn now(&self) -> f64 {
+        if let Some(time) = self.manual {
+            return time.micros.load(Ordering::SeqCst) as f64 / 1e6;
+        }
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0.0, |since| since.as_micros() as f64 / 1e6)

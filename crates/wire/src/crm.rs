@@ -129,4 +129,13 @@ mod tests {
         assert!("invoice".parse::<CrmEntityType>().is_err());
         assert_eq!(CrmEntityType::from_type_id(7), None);
     }
+
+    #[test]
+    fn an_unknown_type_says_which_ones_exist() {
+        let error = "invoice".parse::<CrmEntityType>().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown CRM entity type \"invoice\"; expected lead, deal, contact or company"
+        );
+    }
 }

@@ -138,3 +138,33 @@ fn doubling_saturates() {
         Duration::from_secs(8)
     );
 }
+
+/// Waits that add up to exactly the cap are still made; only passing it gives up
+/// (a cargo-mutants survivor: `>` read as `>=`).
+#[test]
+fn operation_time_limit_waits_may_reach_the_cap_exactly() {
+    let policy = RetryPolicy {
+        max_attempts: 10,
+        time_limit_max_wait: ms(3000),
+        ..RetryPolicy::default()
+    };
+    let seen = run(&policy, &api(429, "OPERATION_TIME_LIMIT"), true, false);
+    assert_eq!(
+        seen,
+        [
+            Next::Retry { wait: ms(1000) },
+            Next::Retry { wait: ms(2000) },
+            Next::GiveUp,
+        ]
+    );
+}
+
+/// `never()` sends a call once whatever the error (the doc test says so too; this one runs
+/// with the unit tests).
+#[test]
+fn the_never_policy_sends_once() {
+    let policy = RetryPolicy::never();
+    assert_eq!(policy.max_attempts, 1);
+    let seen = run(&policy, &api(503, "QUERY_LIMIT_EXCEEDED"), true, false);
+    assert_eq!(seen, [Next::GiveUp]);
+}

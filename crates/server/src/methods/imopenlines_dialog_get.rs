@@ -4,10 +4,14 @@
 //! `entity_data_1` and `entity_data_2` are the chat's cached CRM view of its newest session:
 //! `CRM|TYPE|ID|PAUSE|WAIT_ACTION|SESSION_ID|DATE_CREATE|LINE_ID|BLOCK_DATE|BLOCK_REASON` and
 //! `LEAD|id|COMPANY|id|CONTACT|id|DEAL|id`.
+//!
+//! Only the CRM records the caller may read appear there: a portal shows an operator the
+//! bindings of a dialog they can see, never the id of a record their CRM rights hide.
 
 use super::args::php_numeric_int;
+use super::crm_read::read_access;
 use super::open_line_chat::wrong;
-use crate::domain::crm::CrmEntityType;
+use crate::domain::crm::{CrmEntityId, CrmEntityType, CrmRef};
 use crate::rpc::{ApiError, CallContext, MethodOutput};
 use crate::storage::sessions::{ChatRow, SessionRow};
 use openlines_wire::params::Params;
@@ -27,6 +31,7 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         Some(session) => store.bindings_of_session(session.id).await?,
         None => Vec::new(),
     };
+    let bindings = readable(&ctx, bindings).await?;
     let members = store.members(chat.id).await?;
     let operator = session.as_ref().and_then(|session| session.operator_id);
     Ok(MethodOutput::new(json!({
@@ -86,6 +91,31 @@ async fn find_chat(ctx: &CallContext, params: &Params) -> Result<Option<ChatRow>
         }
     }
     Ok(None)
+}
+
+/// The bindings whose record the caller may read (or that no longer exists: a deleted
+/// record's id tells nothing). A database failure is passed on, never taken for a refusal.
+async fn readable(
+    ctx: &CallContext,
+    bindings: Vec<(String, i64)>,
+) -> Result<Vec<(String, i64)>, ApiError> {
+    let mut kept = Vec::with_capacity(bindings.len());
+    for (kind, id) in bindings {
+        let record = kind
+            .parse::<CrmEntityType>()
+            .ok()
+            .zip(CrmEntityId::new(id))
+            .map(|(entity_type, id)| CrmRef { entity_type, id });
+        let visible = match record {
+            Some(record) => read_access(ctx, record).await?.is_some(),
+            // A binding of a kind this server does not know is no CRM record to show.
+            None => false,
+        };
+        if visible {
+            kept.push((kind, id));
+        }
+    }
+    Ok(kept)
 }
 
 /// The main record is the lead if there is one, else the deal, contact, company.

@@ -154,3 +154,52 @@ async fn a_database_failure_while_checking_rights_is_a_500_not_a_refusal() {
             .assert_error(500, core_error.clone());
     }
 }
+
+/// `imopenlines.dialog.get` shows only the CRM bindings the caller may read: the limited user
+/// reads leads she is responsible for, and lead 1205 (chat 1763's record) is Oleg's.
+#[tokio::test]
+async fn a_dialog_shows_only_the_crm_records_the_caller_may_read() {
+    let app = TestApp::demo().await;
+    let dialog = |hook: &'static str| {
+        let app = &app;
+        async move {
+            app.call(hook, "imopenlines.dialog.get", json!({"CHAT_ID": 1763}))
+                .await
+                .result()
+                .clone()
+        }
+    };
+    let admin = dialog(ADMIN_HOOK).await;
+    assert_eq!(
+        admin["entity_data_2"],
+        "LEAD|1205|COMPANY|0|CONTACT|0|DEAL|0"
+    );
+    assert!(
+        admin["entity_data_1"]
+            .as_str()
+            .unwrap()
+            .starts_with("Y|LEAD|1205|"),
+        "{admin}"
+    );
+    let limited = dialog(LIMITED_HOOK).await;
+    assert_eq!(
+        limited["entity_data_2"],
+        "LEAD|0|COMPANY|0|CONTACT|0|DEAL|0"
+    );
+    let data_1 = limited["entity_data_1"].as_str().unwrap();
+    assert!(data_1.starts_with("N|NONE|0|N|N|511|"), "{limited}");
+    assert!(!limited.to_string().contains("1205"), "{limited}");
+    // Once the lead is hers, she sees it.
+    app.call(
+        ADMIN_HOOK,
+        "crm.lead.update",
+        json!({"id": 1205, "fields": {"ASSIGNED_BY_ID": 5}}),
+    )
+    .await
+    .result();
+    let limited = dialog(LIMITED_HOOK).await;
+    assert_eq!(
+        limited["entity_data_2"],
+        "LEAD|1205|COMPANY|0|CONTACT|0|DEAL|0"
+    );
+}

@@ -112,11 +112,35 @@ impl TestApp {
 
     /// Serves `store` (which `db` holds) on 127.0.0.1:0.
     pub async fn start(store: Store, settings: Settings, db: TestDb) -> TestApp {
+        TestApp::start_with_clock(store, settings, db, Clock::default()).await
+    }
+
+    /// The server with `settings`, the demo data, and `clock` (e.g. a manual one).
+    pub async fn demo_with_clock(settings: Settings, clock: Clock) -> TestApp {
+        let (store, db) = TestDb::fresh().await;
+        openlines::fixtures::import::import(
+            &store,
+            demo::DEMO_JSONL.as_bytes(),
+            clock.now_secs(),
+            |_| {},
+        )
+        .await
+        .expect("fixture loads");
+        TestApp::start_with_clock(store, settings, db, clock).await
+    }
+
+    /// [`start`](Self::start) with the server reading `clock`.
+    pub async fn start_with_clock(
+        store: Store,
+        settings: Settings,
+        db: TestDb,
+        clock: Clock,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let address = listener.local_addr().expect("address");
-        let state = AppState::new(store.clone(), settings, Clock::default());
+        let state = AppState::new(store.clone(), settings, clock);
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(openlines::serve(listener, state, async {
             let _ = stopped.await;

@@ -1,6 +1,7 @@
 //! Spec §12 group F: the leaky bucket and the operating-time budget, with tiny numbers.
 
 use crate::helpers::{TestApp, ADMIN_HOOK};
+use openlines::clock::{Clock, ManualTime};
 use openlines::limits::{BucketConfig, LimitSettings, OperatingConfig};
 use openlines::state::Settings;
 use serde_json::json;
@@ -47,33 +48,41 @@ async fn case_70_burst_over_the_bucket_is_refused() {
     );
 }
 
+/// On a manual clock, so the answer depends on the time that passed and not on how fast the
+/// machine sends the requests.
 #[tokio::test]
 async fn the_bucket_drains_over_time() {
     let limits = LimitSettings {
         bucket: Some(BucketConfig {
             capacity: 2.0,
-            drain_per_second: 20.0,
+            drain_per_second: 2.0,
         }),
         operating: None,
     };
+    let time = ManualTime::starting_now();
     let app =
-        TestApp::with_settings(limited(limits), &[openlines::fixtures::demo::DEMO_JSONL]).await;
-    app.post_json(&format!("{ADMIN_HOOK}/server.time"), json!({}))
-        .await
-        .result();
-    app.post_json(&format!("{ADMIN_HOOK}/server.time"), json!({}))
-        .await
-        .result();
-    assert_eq!(
+        TestApp::demo_with_clock(limited(limits), Clock::default().with_manual_time(time)).await;
+    let status = || async {
         app.post_json(&format!("{ADMIN_HOOK}/server.time"), json!({}))
             .await
-            .status,
-        503
+            .status
+    };
+    assert_eq!(
+        (status().await, status().await, status().await),
+        (200, 200, 503)
     );
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    app.post_json(&format!("{ADMIN_HOOK}/server.time"), json!({}))
-        .await
-        .result();
+    // A quarter second drains half a request: still full.
+    time.advance(0.25);
+    assert_eq!(status().await, 503);
+    // Another quarter second makes room for exactly one.
+    time.advance(0.25);
+    assert_eq!((status().await, status().await), (200, 503));
+    // A long pause empties the bucket, and never below empty: two pass, the third does not.
+    time.advance(3600.0);
+    assert_eq!(
+        (status().await, status().await, status().await),
+        (200, 200, 503)
+    );
 }
 
 #[tokio::test]

@@ -38,3 +38,28 @@ fn error_body_omits_absent_argument() {
         json!({"error":"ERROR_METHOD_NOT_FOUND","error_description":"Method not found!"})
     );
 }
+
+/// `operating` is an integer only when it is whole and small enough to be exact as one: a
+/// fraction stays a float, and so does a whole number from 9e15 up (cargo-mutants survivors).
+#[test]
+fn operating_is_an_integer_only_when_whole_and_exact() {
+    let operating = |value: f64| {
+        let time = Time {
+            start: 0.0,
+            finish: 0.0,
+            duration: 0.0,
+            processing: 0.0,
+            date_start: String::new(),
+            date_finish: String::new(),
+            operating: Some(value),
+            operating_reset_at: None,
+        };
+        serde_json::to_string(&serde_json::to_value(&time).unwrap()["operating"]).unwrap()
+    };
+    assert_eq!(operating(3.0), "3");
+    assert_eq!(operating(-3.0), "-3");
+    assert_eq!(operating(0.5), "0.5");
+    assert_eq!(operating(8.0e15), "8000000000000000");
+    assert_eq!(operating(9.0e15), "9000000000000000.0");
+    assert_eq!(operating(-9.0e15), "-9000000000000000.0");
+}

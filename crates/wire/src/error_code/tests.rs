@@ -24,3 +24,17 @@ fn statuses_follow_the_spec_decisions() {
     assert_eq!(ErrorCode::OperationTimeLimit.http_status(), 429);
     assert_eq!(ErrorCode::MethodNotFound.http_status(), 404);
 }
+
+/// Logs and messages print the wire spelling (a cargo-mutants survivor).
+#[test]
+fn a_code_displays_as_its_wire_spelling() {
+    assert_eq!(ErrorCode::ExpiredToken.to_string(), "expired_token");
+    assert_eq!(
+        ErrorCode::MethodNotFound.to_string(),
+        "ERROR_METHOD_NOT_FOUND"
+    );
+    assert_eq!(
+        ErrorCode::Other("SOMETHING_NEW".to_owned()).to_string(),
+        "SOMETHING_NEW"
+    );
+}

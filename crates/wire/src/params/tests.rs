@@ -149,3 +149,87 @@ proptest! {
         let _ = decode_query(&query, Limits::default());
     }
 }
+
+/// The bounds are inclusive: exactly `max_params` pairs and `max_depth` levels pass, one more
+/// does not, for query strings and JSON bodies alike (cargo-mutants survivors).
+#[test]
+fn the_bounds_admit_exactly_the_limit() {
+    let limits = Limits {
+        max_params: 3,
+        max_depth: 2,
+    };
+    assert!(decode_query("a=1&b=2&c=3", limits).is_ok());
+    assert_eq!(
+        decode_query("a=1&b=2&c=3&d=4", limits),
+        Err(DecodeError::TooManyParameters { limit: 3 })
+    );
+    assert_eq!(
+        decode_query("a[b]=1", limits).unwrap(),
+        *json!({"a":{"b":"1"}}).as_object().unwrap()
+    );
+    assert_eq!(
+        decode_query("a[b][c]=1", limits),
+        Err(DecodeError::TooDeep { limit: 2 })
+    );
+
+    assert!(from_json(json!({"a":1,"b":2,"c":3}), limits).is_ok());
+    assert_eq!(
+        from_json(json!({"a":1,"b":2,"c":3,"d":4}), limits),
+        Err(DecodeError::TooManyParameters { limit: 3 })
+    );
+    // Leaves inside lists count too, and nesting through lists counts as depth.
+    assert_eq!(
+        from_json(json!({"a":[1,2,3,4]}), limits),
+        Err(DecodeError::TooManyParameters { limit: 3 })
+    );
+    assert_eq!(
+        from_json(json!({"a":[1,2,3]}), limits).unwrap(),
+        *json!({"a":[1,2,3]}).as_object().unwrap()
+    );
+    assert!(from_json(json!({"a":{"b":1}}), limits).is_ok());
+    assert!(from_json(json!({"a":[1]}), limits).is_ok());
+    assert_eq!(
+        from_json(json!({"a":{"b":{"c":1}}}), limits),
+        Err(DecodeError::TooDeep { limit: 2 })
+    );
+    assert_eq!(
+        from_json(json!({"a":[[[1]]]}), limits),
+        Err(DecodeError::TooDeep { limit: 2 })
+    );
+}
+
+#[test]
+fn decode_errors_say_the_limit() {
+    assert_eq!(
+        DecodeError::TooManyParameters { limit: 7 }.to_string(),
+        "Too many parameters: at most 7 are accepted"
+    );
+    assert_eq!(
+        DecodeError::TooDeep { limit: 4 }.to_string(),
+        "Parameters nest too deeply: at most 4 levels are accepted"
+    );
+}
+
+#[test]
+fn php_string_prints_scalars_as_php_does() {
+    assert_eq!(php_string(&json!("text")), Some("text".to_owned()));
+    assert_eq!(php_string(&json!(42)), Some("42".to_owned()));
+    assert_eq!(php_string(&json!(1.5)), Some("1.5".to_owned()));
+    assert_eq!(php_string(&json!(true)), Some("1".to_owned()));
+    assert_eq!(php_string(&json!(false)), Some(String::new()));
+    assert_eq!(php_string(&json!(null)), None);
+    assert_eq!(php_string(&json!([1])), None);
+    assert_eq!(php_string(&json!({"a":1})), None);
+}
+
+#[test]
+fn php_array_writes_lists_and_maps_as_json_encode_does() {
+    let map = |value: Value| value.as_object().unwrap().clone();
+    assert_eq!(php_array(Map::new()), json!([]));
+    assert_eq!(php_array(map(json!({"0":"a","1":"b"}))), json!(["a", "b"]));
+    assert_eq!(php_array(map(json!({"1":"a"}))), json!({"1":"a"}));
+    assert_eq!(
+        php_array(map(json!({"x":{"0":1,"1":2}}))),
+        json!({"x":[1,2]})
+    );
+}
