@@ -170,6 +170,7 @@ const STATEMENTS: &[(&str, &str)] = named![
 /// [`SQLITE_ONLY`]).
 const POSTGRES_ONLY: &[(&str, &str)] = named![
     crm::FIND_RECORD_FOR_UPDATE,
+    chat_index::LOCK_CHAT,
     event_outbox::CLAIM_PG,
     ids::NEXT_CRM_ID_PG,
     ids::RAISE_AFTER_IMPORT_PG,

@@ -49,13 +49,46 @@ pub(super) const CLEAR_ALL: &str = "DELETE FROM crm_chat_index";
 /// See [`CLEAR_ALL`]: every row.
 pub(super) const FILL_ALL: &str = index_rows!("");
 
+/// Locks chat `$1`'s row until the transaction ends (PostgreSQL; see [`ChatLock`]).
+pub(super) const LOCK_CHAT: &str = "SELECT id FROM chats WHERE id = $1 FOR UPDATE";
+
+/// What serializes two transactions that refresh the same chat's rows.
+///
+/// Under PostgreSQL's READ COMMITTED, two writers of one chat could both delete its (not yet
+/// existing) index rows and both insert them: the second failed on the primary key (the
+/// randomized campaign's 500s on `imopenlines.crm.lead.create`). Locking the chat's row
+/// first makes the second wait for the first to commit; its delete and insert, each a new
+/// statement with a new snapshot, then see the first's rows and changes. SQLite needs no
+/// lock: `BEGIN IMMEDIATE` already lets one writer in at a time.
+pub(crate) trait ChatLock {
+    /// The locking statement, if this engine needs one.
+    const LOCK: Option<&'static str>;
+}
+
+impl ChatLock for sqlx::SqliteConnection {
+    const LOCK: Option<&'static str> = None;
+}
+
+impl ChatLock for sqlx::PgConnection {
+    const LOCK: Option<&'static str> = Some(LOCK_CHAT);
+}
+
+/// [`ChatLock::LOCK`] of the connection's engine (type inference picks the engine).
+pub(crate) fn chat_lock_of<C: ChatLock>(_: &C) -> Option<&'static str> {
+    C::LOCK
+}
+
 /// Rewrites the index rows of chat `$chat` on connection `$conn` (a transaction's), with
-/// `?` on sqlx errors. A macro like the rest of this module's per-engine code: the two
-/// engines' connections share no trait object sqlx would let us bind through.
+/// `?` on sqlx errors, after taking the chat's lock ([`ChatLock`]). A macro like the rest of
+/// this module's per-engine code: the two engines' connections share no trait object sqlx
+/// would let us bind through.
 macro_rules! refresh_chat_index {
     ($conn:expr, $chat:expr) => {{
         use $crate::domain::session::SessionStatus;
         let chat: i64 = $chat;
+        if let Some(lock) = $crate::storage::chat_index::chat_lock_of(&*$conn) {
+            sqlx::query(lock).bind(chat).execute(&mut *$conn).await?;
+        }
         sqlx::query($crate::storage::chat_index::DELETE_FOR_CHAT)
             .bind(chat)
             .execute(&mut *$conn)

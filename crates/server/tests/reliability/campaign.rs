@@ -94,9 +94,15 @@ async fn campaign(db: Database) {
         panics.is_empty(),
         "panics in the server log: {panics:#?}\n{summary}"
     );
+    // A 500's cause is logged by the server, never sent: show the first few with the failures.
+    let errors: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("ERROR"))
+        .take(5)
+        .collect();
     assert!(
         tally.failures.is_empty(),
-        "{} failures, the first ones:\n{}\n{summary}",
+        "{} failures, the first ones:\n{}\n{summary}\nthe server's first errors:\n{}",
         tally.failures.len(),
         tally
             .failures
@@ -104,7 +110,8 @@ async fn campaign(db: Database) {
             .take(10)
             .cloned()
             .collect::<Vec<_>>()
-            .join("\n")
+            .join("\n"),
+        errors.join("\n")
     );
 }
 
