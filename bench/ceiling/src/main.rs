@@ -2,7 +2,7 @@
 //!
 //! It answers every `/rest/…` request with one fixed 10-row chat.get body, with no database, no
 //! authentication and no parameters, through what `openlines serve` puts around every answer:
-//! the same Tokio runtime (`#[tokio::main]`, as in `crates/server/src/main.rs`), the same
+//! the same Tokio runtime (`#[tokio::main]`, as in `crates/server/src/main.rs`) and allocator, the same
 //! logging setup ([`openlines::cli::init_logging`]), the same middleware
 //! ([`openlines::http::middleware::wrap`]), the same connection handling
 //! ([`openlines::serve_router`]) and the envelope and headers of the real writer
@@ -16,6 +16,11 @@ use clap::Parser;
 use fixed_answer::FixedAnswer;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+
+/// The server's allocator (`crates/server/src/main.rs`), so that the ceiling runs on the same
+/// runtime settings.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Serve a fixed chat.get answer through openlines' HTTP stack (benchmark ceiling).
 #[derive(Debug, Parser)]

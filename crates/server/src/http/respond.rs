@@ -3,7 +3,7 @@
 
 use super::route::Format;
 use super::xml;
-use crate::rpc::{ApiError, MethodOutput};
+use crate::rpc::{Answer, ApiError, MethodOutput};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -13,20 +13,15 @@ use serde_json::{Map, Value};
 /// The success envelope: `result`, then `next`/`total` when present, then `time`.
 pub fn success(output: MethodOutput, time: &Time, format: Format) -> Response {
     match format {
-        // Serialized straight from the parts, in the portal's key order: no envelope tree is
+        // Written straight from the parts, in the portal's key order: no envelope tree is
         // built on the way (this runs once per call on the hot path).
         Format::Json => {
-            let envelope = SuccessEnvelope {
-                result: &output.result,
-                next: output.next,
-                total: output.total,
-                time,
-            };
-            write_json(StatusCode::OK, &envelope)
+            let bytes = success_json(&output, time).unwrap_or_else(|_| WRONG_ENCODING.to_vec());
+            with_headers(StatusCode::OK, bytes, JSON_CONTENT_TYPE)
         }
         Format::Xml => {
             let mut envelope = Map::new();
-            envelope.insert("result".into(), output.result);
+            envelope.insert("result".into(), output.result.into_value());
             if let Some(next) = output.next {
                 envelope.insert("next".into(), next.into());
             }
@@ -42,10 +37,30 @@ pub fn success(output: MethodOutput, time: &Time, format: Format) -> Response {
     }
 }
 
-/// A success answer as the portal writes it: `result`, then `next`/`total` of lists, `time`.
+/// `{"result":…,"next":…,"total":…,"time":{…}}`. A result the method wrote itself
+/// ([`Answer::Written`]) is copied in as it is; the rest is serialized behind it.
+fn success_json(output: &MethodOutput, time: &Time) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(b"{\"result\":");
+    match &output.result {
+        Answer::Value(value) => php_json::to_writer(&mut out, value)?,
+        Answer::Written(json) => out.extend_from_slice(json.as_bytes()),
+    }
+    let tail_at = out.len();
+    let tail = EnvelopeTail {
+        next: output.next,
+        total: output.total,
+        time,
+    };
+    php_json::to_writer(&mut out, &tail)?;
+    // The tail was written as an object of its own: its `{` becomes the comma after `result`.
+    out[tail_at] = b',';
+    Ok(out)
+}
+
+/// What follows `result` in a success answer: `next`/`total` of lists, then `time`.
 #[derive(serde::Serialize)]
-struct SuccessEnvelope<'a> {
-    result: &'a Value,
+struct EnvelopeTail<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     next: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,11 +89,15 @@ pub fn write(status: StatusCode, body: &Value, format: Format) -> Response {
 
 /// Any serializable body as the portal's JSON, with its headers.
 fn write_json<T: serde::Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
-    let bytes = php_json::to_vec(body).unwrap_or_else(|_| {
-        br#"{"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}"#.to_vec()
-    });
-    with_headers(status, bytes, "application/json; charset=utf-8")
+    let bytes = php_json::to_vec(body).unwrap_or_else(|_| WRONG_ENCODING.to_vec());
+    with_headers(status, bytes, JSON_CONTENT_TYPE)
 }
+
+const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// What is sent when an answer cannot be written as JSON (a value serde cannot express).
+const WRONG_ENCODING: &[u8] =
+    br#"{"error":"WRONG_ENCODING","error_description":"Wrong request encoding"}"#;
 
 fn with_headers(status: StatusCode, bytes: Vec<u8>, content_type: &'static str) -> Response {
     let mut response = Response::new(Body::from(bytes));

@@ -39,7 +39,13 @@ pub async fn entry(State(state): State<AppState>, request: Request<Body>) -> Res
         Ok(response) => response,
         Err(error) => {
             if let Some(cause) = error.internal_cause() {
-                tracing::error!(error.code = %error.code(), error.cause = cause, "request failed");
+                tracing::error!(
+                    method = %trace.method,
+                    http.path = %trace.path,
+                    error.code = %error.code(),
+                    error.cause = cause,
+                    "request failed"
+                );
             }
             trace.error = Some(error.code().to_string());
             respond::error(&error, format)

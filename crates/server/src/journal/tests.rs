@@ -78,3 +78,50 @@ fn small_answers_are_kept_by_reference_large_ones_cut() {
         "{text:.40}"
     );
 }
+
+#[test]
+fn the_size_bound_is_never_below_the_written_length() {
+    let samples = [
+        json!({}),
+        json!({"a": null, "b": true, "c": -12345678901234567_i64, "d": 1.5e300}),
+        json!({"TITLE": "quote \" slash / tag <b> amp & control \u{1}", "n": [1, "два", {"x": []}]}),
+        json!({"emoji": "😀😀", "long": "x".repeat(5000)}),
+    ];
+    for value in samples {
+        assert!(
+            text_bound(&value) >= value.to_string().len(),
+            "{value}: bound {} < {}",
+            text_bound(&value),
+            value.to_string().len()
+        );
+    }
+}
+
+#[test]
+fn long_parameters_are_cut_and_short_ones_kept_whole() {
+    let mut params = Map::new();
+    params.insert("TEXT".into(), json!("y".repeat(3000)));
+    let cut = masked(&params);
+    let text = cut.as_str().expect("cut to a string");
+    assert!(text.ends_with("… (3011 bytes)"), "{text}");
+    let mut short = Map::new();
+    short.insert("TEXT".into(), json!("é".repeat(400)));
+    assert_eq!(masked(&short), json!({"TEXT": "é".repeat(400)}));
+}
+
+#[test]
+fn secret_names_are_found_in_any_case() {
+    for name in [
+        "auth",
+        "AUTH",
+        "Access_Token",
+        "client_SECRET",
+        "aPassword",
+        "CODE",
+    ] {
+        assert!(secret_name(name), "{name}");
+    }
+    for name in ["CRM_ENTITY", "ACTIVE_ONLY", "TITLE", "cod", ""] {
+        assert!(!secret_name(name), "{name}");
+    }
+}

@@ -149,7 +149,7 @@ pub async fn list(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         _ => (None, Some(0)),
     };
     Ok(MethodOutput {
-        result: Value::Array(rows),
+        result: Value::Array(rows).into(),
         next,
         total,
     })

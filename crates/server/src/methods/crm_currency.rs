@@ -53,7 +53,7 @@ pub async fn list(_ctx: CallContext, _params: Params) -> Result<MethodOutput, Ap
         .collect();
     let total = all.len() as u64;
     Ok(MethodOutput {
-        result: Value::Array(all),
+        result: Value::Array(all).into(),
         next: None,
         total: Some(total),
     })

@@ -91,7 +91,7 @@ pub async fn list(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         .map(|row| item_json(entity_type, row, &fields))
         .collect();
     Ok(MethodOutput {
-        result: json!({ "items": items }),
+        result: json!({ "items": items }).into(),
         next,
         total,
     })

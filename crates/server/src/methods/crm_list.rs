@@ -104,7 +104,7 @@ pub async fn list(
         .map(|row| row_json(entity_type, row, &fields))
         .collect();
     Ok(MethodOutput {
-        result: Value::Array(rows),
+        result: Value::Array(rows).into(),
         next,
         total,
     })

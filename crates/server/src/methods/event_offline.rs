@@ -124,7 +124,7 @@ pub async fn list(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         .collect();
     let shown = start + rows.len() as i64;
     Ok(MethodOutput {
-        result: Value::Array(list),
+        result: Value::Array(list).into(),
         next: (shown < total).then_some(shown as u64),
         total: Some(total.max(0) as u64),
     })

@@ -10,7 +10,10 @@ use crate::domain::session::SessionFilter;
 use crate::rpc::{ApiError, CallContext, MethodOutput};
 use crate::storage::chats::CrmChatRow;
 use openlines_wire::params::Params;
-use serde_json::{json, Value};
+use openlines_wire::php_json;
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
 
 /// The published text; the module code of one version says `dont` (spec §7.1, note 2).
 const DENIED: &str = "You don't have access to this action";
@@ -51,7 +54,7 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
         // An unknown type resolves to "undefined" in the permission check, which only admins
         // pass; for them the query then finds nothing (spec §7.1 note 4).
         return if ctx.caller.user.is_admin {
-            Ok(MethodOutput::new(json!([])))
+            Ok(MethodOutput::new(Value::Array(Vec::new())))
         } else {
             Err(denied())
         };
@@ -65,29 +68,87 @@ pub async fn call(ctx: CallContext, params: Params) -> Result<MethodOutput, ApiE
     // and the importer refuses bindings to records it does not have): the answer is `[]`
     // either way, so the existence check would be one more statement for nothing.
     if !ctx.caller.user.is_admin && check_read(&ctx, record, denied).await? == Readable::Missing {
-        return Ok(MethodOutput::new(json!([])));
+        return Ok(MethodOutput::new(Value::Array(Vec::new())));
     }
     let chats = ctx
         .state
         .store()
         .chats_of_crm_record(record, params.filter)
         .await?;
-    Ok(MethodOutput::new(answer(chats)))
+    Ok(MethodOutput::written(written_answer(&chats)?))
 }
 
-/// The method's `result` for these chats (the web console shows exactly this).
+/// The method's `result` for these chats as a tree (the web console shows exactly this).
 pub fn answer(chats: Vec<CrmChatRow>) -> Value {
-    let result = chats
-        .into_iter()
-        .map(|chat| {
-            json!({
-                "CHAT_ID": chat.chat_id.to_string(),
-                "CONNECTOR_ID": chat.connector_id,
-                "CONNECTOR_TITLE": chat.connector_title,
-            })
-        })
-        .collect();
-    Value::Array(result)
+    written_answer(&chats)
+        .ok()
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_else(|| Value::Array(Vec::new()))
+}
+
+/// The method's `result` as the portal's JSON text, written straight from the rows: the hot
+/// path builds no tree of maps and strings only to write it once (see `rpc::output::Answer`).
+fn written_answer(chats: &[CrmChatRow]) -> Result<String, ApiError> {
+    let mut json = String::with_capacity(90 * chats.len() + 2);
+    json.push('[');
+    for (position, chat) in chats.iter().enumerate() {
+        if position > 0 {
+            json.push(',');
+        }
+        json.push_str("{\"CHAT_ID\":\"");
+        json.push_str(itoa::Buffer::new().format(chat.chat_id));
+        json.push_str("\",");
+        json.push_str(&connector_part(chat)?);
+    }
+    json.push(']');
+    Ok(json)
+}
+
+/// Connector halves already written: (connector id, title, text). A portal has a few dozen
+/// connectors, and escaping their two strings was most of the answer's writing, so each is
+/// escaped once per process. Keyed by the text it is made of, it can never be stale: a renamed
+/// connector is a new key.
+static CONNECTOR_PARTS: Mutex<Vec<(String, String, Arc<str>)>> = Mutex::new(Vec::new());
+
+/// Entries [`CONNECTOR_PARTS`] keeps; more distinct connectors are written every time.
+const CONNECTOR_PARTS_KEPT: usize = 64;
+
+/// `"CONNECTOR_ID":…,"CONNECTOR_TITLE":…}`: the entry's connector keys and its closing brace.
+fn connector_part(chat: &CrmChatRow) -> Result<Arc<str>, ApiError> {
+    let mut parts = CONNECTOR_PARTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let known = parts
+        .iter()
+        .find(|(id, title, _)| *id == chat.connector_id && *title == chat.connector_title);
+    if let Some((_, _, part)) = known {
+        return Ok(Arc::clone(part));
+    }
+    let object = ConnectorKeys {
+        connector_id: &chat.connector_id,
+        connector_title: &chat.connector_title,
+    };
+    let mut text = php_json::to_string(&object).map_err(ApiError::internal)?;
+    // Written as an object of its own; the entry's `{` is already out.
+    text.remove(0);
+    let part: Arc<str> = text.into();
+    if parts.len() < CONNECTOR_PARTS_KEPT {
+        parts.push((
+            chat.connector_id.clone(),
+            chat.connector_title.clone(),
+            Arc::clone(&part),
+        ));
+    }
+    Ok(part)
+}
+
+/// The connector keys of an entry, in the portal's order (after `CHAT_ID`, a string).
+#[derive(Serialize)]
+struct ConnectorKeys<'a> {
+    #[serde(rename = "CONNECTOR_ID")]
+    connector_id: &'a str,
+    #[serde(rename = "CONNECTOR_TITLE")]
+    connector_title: &'a str,
 }
 
 #[cfg(test)]

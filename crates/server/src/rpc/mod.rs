@@ -12,5 +12,5 @@ pub mod system;
 
 pub use context::{AuthKind, CallContext, Caller};
 pub use error::ApiError;
-pub use output::{MethodOutput, MethodResult};
+pub use output::{Answer, MethodOutput, MethodResult};
 pub use registry::MethodDef;

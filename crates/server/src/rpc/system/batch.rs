@@ -102,7 +102,9 @@ async fn run_command(
     let time = time_value(ctx, started, &executed);
     match executed.result {
         Ok(output) => {
-            sections.result.insert(key.to_owned(), output.result);
+            sections
+                .result
+                .insert(key.to_owned(), output.result.into_value());
             if let Some(total) = output.total {
                 sections.total.insert(key.to_owned(), total.into());
             }
