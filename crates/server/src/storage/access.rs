@@ -1,6 +1,7 @@
 //! What CRM permission checks read: the reader's departments and grants, the record's owner.
 
 use super::auth::UserRow;
+use super::sqlite_reader::SqliteReader;
 use super::{with_pool, Store, StoreError};
 use crate::domain::crm::{CrmRecordAccess, CrmRef};
 use crate::domain::permission::{ReadLevel, Reader};
@@ -43,6 +44,45 @@ pub(super) const CRM_READ_VIEW: &str = "WITH RECURSIVE subtree (id) AS (
 /// A row of [`CRM_READ_VIEW`].
 type ReadViewRow = (Option<i64>, Option<i64>, bool, Option<String>, bool);
 
+/// [`CRM_READ_VIEW`]'s row on SQLite, made of its parts: the record is read, while the
+/// reader's grant and department subtree, which change rarely, come from the connection's
+/// memo (kept until the next write: `sqlite_reader`). One index read per call instead of the
+/// view's subqueries; the same row, field by field.
+fn sqlite_read_view(
+    reader: &SqliteReader,
+    entity_type: &str,
+    entity_id: i64,
+    user: &UserRow,
+) -> Result<Option<ReadViewRow>, StoreError> {
+    let Some((assigned_by_id, assigned_department_id, opened)) =
+        reader.fetch_optional::<(Option<i64>, Option<i64>, bool)>(
+            CRM_RECORD_ACCESS,
+            &[&entity_type, &entity_id],
+        )?
+    else {
+        return Ok(None);
+    };
+    let level = reader
+        .fetch_all_memo::<(String,)>(READ_LEVEL, &[&user.id, &entity_type])?
+        .first()
+        .map(|(level,)| level.clone());
+    let walks_subtree = matches!(level.as_deref(), Some("subdepartments" | "open"));
+    let in_subtree = match (assigned_department_id, user.department_id) {
+        (Some(owner_department), Some(root)) if walks_subtree => reader
+            .fetch_all_memo::<(i64,)>(DEPARTMENT_SUBTREE, &[&root])?
+            .iter()
+            .any(|(id,)| *id == owner_department),
+        _ => false,
+    };
+    Ok(Some((
+        assigned_by_id,
+        assigned_department_id,
+        opened,
+        level,
+        in_subtree,
+    )))
+}
+
 impl Store {
     /// What `user`'s read check on `record` needs (see [`CRM_READ_VIEW`]); `None` when the
     /// record does not exist. The [`Reader`]'s subtree holds only what the check looks at:
@@ -55,10 +95,7 @@ impl Store {
         let entity_type = record.entity_type.as_str();
         let entity_id = record.id.get();
         let row: Option<ReadViewRow> = match self.sqlite_reader() {
-            Some(reader) => reader.fetch_optional(
-                CRM_READ_VIEW,
-                &[&entity_type, &entity_id, &user.id, &user.department_id],
-            )?,
+            Some(reader) => sqlite_read_view(reader, entity_type, entity_id, user)?,
             None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW)
                 .bind(entity_type)
                 .bind(entity_id)

@@ -98,7 +98,9 @@ impl Store {
         user_id: i64,
     ) -> Result<Vec<(WebhookRow, UserRow)>, StoreError> {
         let rows: Vec<WebhookUserRow> = match self.sqlite_reader() {
-            Some(reader) => reader.fetch_all(LIVE_WEBHOOKS_WITH_USER, &[&user_id])?,
+            Some(reader) => reader
+                .fetch_all_memo(LIVE_WEBHOOKS_WITH_USER, &[&user_id])?
+                .to_vec(),
             None => with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
                 .bind(user_id)
                 .fetch_all(pool)
@@ -151,7 +153,10 @@ impl Store {
         access_sha256: &str,
     ) -> Result<Option<(TokenRow, Option<UserRow>)>, StoreError> {
         let row: Option<TokenUserRow> = match self.sqlite_reader() {
-            Some(reader) => reader.fetch_optional(TOKEN_WITH_USER, &[&access_sha256])?,
+            Some(reader) => reader
+                .fetch_all_memo(TOKEN_WITH_USER, &[&access_sha256])?
+                .first()
+                .cloned(),
             None => with_pool!(self.backend(), pool => sqlx::query_as(TOKEN_WITH_USER)
                 .bind(access_sha256)
                 .fetch_optional(pool)

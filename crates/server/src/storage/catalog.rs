@@ -41,6 +41,8 @@ const STATEMENTS: &[(&str, &str)] = named![
     chats::CHATS_OF_CRM_RECORD_ANY,
     chats::CHATS_OF_CRM_RECORD_ACTIVE,
     chats::ACTIVE_CONNECTORS,
+    chats::CHAT_INDEX_RANGE_ANY,
+    chats::CHAT_INDEX_RANGE_ACTIVE,
     connectors::REGISTER,
     connectors::OF_APP,
     connectors::DELETE,

@@ -20,8 +20,9 @@ use super::StoreError;
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use rusqlite::{Connection, OpenFlags, Row, ToSql};
+use std::any::Any;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Idle connections kept for reuse; more than the server's worker threads is never needed
@@ -43,8 +44,43 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub(crate) struct SqliteReader {
     path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<ReaderConn>>,
 }
+
+/// A reading connection and what it remembers of small, rarely written tables.
+///
+/// The memo holds the answers of statements run through [`SqliteReader::fetch_all_memo`] (the
+/// caller's webhooks or token, the connectors). Before each such read the connection asks
+/// SQLite's `PRAGMA data_version`, which changes whenever any other connection, in this
+/// process or another, has committed anything to the file since; then the memo is dropped.
+/// So a memoized answer is always the one the statement would give now: a revoked webhook or a
+/// switched-off connector is seen by the very next call, from whichever instance wrote it.
+struct ReaderConn {
+    conn: Connection,
+    data_version: i64,
+    memo: Vec<MemoEntry>,
+}
+
+/// One remembered answer: the statement (by address: the catalog's constants), its arguments,
+/// and its rows.
+struct MemoEntry {
+    sql: usize,
+    args: Vec<rusqlite::types::Value>,
+    rows: Arc<dyn Any + Send + Sync>,
+}
+
+impl std::fmt::Debug for ReaderConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReaderConn")
+            .field("data_version", &self.data_version)
+            .field("memo_entries", &self.memo.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Answers a connection remembers at most; it forgets them all when full (a portal with more
+/// callers than this just reads more often).
+const MEMO_ENTRIES: usize = 256;
 
 impl SqliteReader {
     /// A reader of the database file at `path`; connects lazily.
@@ -55,8 +91,12 @@ impl SqliteReader {
         }
     }
 
-    fn connect(&self) -> rusqlite::Result<Connection> {
-        connect(&self.path)
+    fn connect(&self) -> rusqlite::Result<ReaderConn> {
+        Ok(ReaderConn {
+            conn: connect(&self.path)?,
+            data_version: -1,
+            memo: Vec::new(),
+        })
     }
 
     /// Every row of `sql`, read on a blocking thread with a connection of its own and handed
@@ -144,7 +184,24 @@ impl SqliteReader {
         T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
     {
         let conn = self.take()?;
-        let result = run(&conn, sql, args);
+        let result = run(&conn.conn, sql, args);
+        self.give_back(conn);
+        Ok(result?)
+    }
+
+    /// [`SqliteReader::fetch_all`] for a statement over small tables that change rarely: the
+    /// rows are remembered by the connection until anything is written to the database
+    /// ([`ReaderConn`] says how that is noticed). `sql` must be a `&'static` catalog constant.
+    pub(crate) fn fetch_all_memo<T>(
+        &self,
+        sql: &'static str,
+        args: &[&dyn ToSql],
+    ) -> Result<Arc<Vec<T>>, StoreError>
+    where
+        T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error> + Send + Sync + 'static,
+    {
+        let mut conn = self.take()?;
+        let result = memo_run(&mut conn, sql, args);
         self.give_back(conn);
         Ok(result?)
     }
@@ -161,7 +218,7 @@ impl SqliteReader {
         Ok(self.fetch_all(sql, args)?.into_iter().next())
     }
 
-    fn take(&self) -> rusqlite::Result<Connection> {
+    fn take(&self) -> rusqlite::Result<ReaderConn> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         match idle {
             Some(conn) => Ok(conn),
@@ -169,7 +226,7 @@ impl SqliteReader {
         }
     }
 
-    fn give_back(&self, conn: Connection) {
+    fn give_back(&self, conn: ReaderConn) {
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < MAX_IDLE {
                 idle.push(conn);
@@ -203,6 +260,58 @@ where
         out.push(T::try_from(row)?);
     }
     Ok(out)
+}
+
+fn memo_run<T>(
+    conn: &mut ReaderConn,
+    sql: &'static str,
+    args: &[&dyn ToSql],
+) -> rusqlite::Result<Arc<Vec<T>>>
+where
+    T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error> + Send + Sync + 'static,
+{
+    let version: i64 = conn
+        .conn
+        .prepare_cached("PRAGMA data_version")?
+        .query_row([], |row| row.get(0))?;
+    if version != conn.data_version || conn.memo.len() >= MEMO_ENTRIES {
+        conn.memo.clear();
+        conn.data_version = version;
+    }
+    let key = sql.as_ptr() as usize;
+    let mut values = Vec::with_capacity(args.len());
+    for arg in args {
+        match owned_value(&arg.to_sql()?) {
+            Some(value) => values.push(value),
+            // An argument the memo cannot compare: read, and remember nothing.
+            None => return Ok(Arc::new(run::<T>(&conn.conn, sql, args)?)),
+        }
+    }
+    let known = conn
+        .memo
+        .iter()
+        .find(|entry| entry.sql == key && entry.args == values)
+        .and_then(|entry| Arc::clone(&entry.rows).downcast::<Vec<T>>().ok());
+    if let Some(rows) = known {
+        return Ok(rows);
+    }
+    let rows = Arc::new(run::<T>(&conn.conn, sql, args)?);
+    conn.memo.push(MemoEntry {
+        sql: key,
+        args: values,
+        rows: Arc::clone(&rows) as Arc<dyn Any + Send + Sync>,
+    });
+    Ok(rows)
+}
+
+/// An argument as a value the memo can keep and compare; `None` for the special blob shapes.
+fn owned_value(out: &rusqlite::types::ToSqlOutput<'_>) -> Option<rusqlite::types::Value> {
+    use rusqlite::types::{ToSqlOutput, Value};
+    match out {
+        ToSqlOutput::Borrowed(value) => Some(Value::from(*value)),
+        ToSqlOutput::Owned(value) => Some(value.clone()),
+        _ => None,
+    }
 }
 
 /// The names of `$1`…`$8`, the most any hot read binds.
@@ -255,6 +364,42 @@ mod tests {
         assert_eq!(count(&reader), 0);
         writer.execute("INSERT INTO t VALUES (1)", []).unwrap();
         assert_eq!(count(&reader), 1);
+    }
+
+    #[test]
+    fn remembered_rows_are_read_again_after_any_write_by_another_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let writer = Connection::open(&path).unwrap();
+        writer
+            .execute_batch(
+                "PRAGMA journal_mode=WAL; CREATE TABLE k (id TEXT, title TEXT);
+                 CREATE TABLE other (a INTEGER); INSERT INTO k VALUES ('x', 'X');",
+            )
+            .unwrap();
+        let reader = SqliteReader::new(&path);
+        const TITLES: &str = "SELECT title FROM k WHERE id = $1";
+        let titles = |reader: &SqliteReader, id: &str| -> Vec<String> {
+            let rows = reader.fetch_all_memo::<(String,)>(TITLES, &[&id]).unwrap();
+            rows.iter().map(|(title,)| title.clone()).collect()
+        };
+        assert_eq!(titles(&reader, "x"), ["X"]);
+        assert_eq!(titles(&reader, "y"), Vec::<String>::new());
+        // Remembered: the very same rows come back while nothing is written.
+        let first = reader.fetch_all_memo::<(String,)>(TITLES, &[&"x"]).unwrap();
+        let again = reader.fetch_all_memo::<(String,)>(TITLES, &[&"x"]).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+
+        writer.execute("UPDATE k SET title = 'renamed'", []).unwrap();
+        assert_eq!(titles(&reader, "x"), ["renamed"]);
+        writer.execute("INSERT INTO k VALUES ('y', 'Y')", []).unwrap();
+        assert_eq!(titles(&reader, "y"), ["Y"]);
+        // A write to any table forgets everything: the memo does not know what a row depends on.
+        let before = reader.fetch_all_memo::<(String,)>(TITLES, &[&"x"]).unwrap();
+        writer.execute("INSERT INTO other VALUES (1)", []).unwrap();
+        let after = reader.fetch_all_memo::<(String,)>(TITLES, &[&"x"]).unwrap();
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert_eq!(*after, vec![("renamed".to_owned(),)]);
     }
 
     #[test]

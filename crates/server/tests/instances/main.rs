@@ -15,4 +15,5 @@ mod limits;
 mod oauth;
 mod pool;
 mod single;
+mod sqlite_shared;
 mod writes;
