@@ -125,7 +125,7 @@ async fn reimporting_the_same_file_changes_nothing() {
     assert!(import_file(
         dir.path(),
         "demo.jsonl",
-        openlines::fixtures::demo::DEMO_JSONL
+        openlines::dataset::demo::DEMO_JSONL
     )
     .status
     .success());
@@ -133,7 +133,7 @@ async fn reimporting_the_same_file_changes_nothing() {
     assert!(import_file(
         dir.path(),
         "demo.jsonl",
-        openlines::fixtures::demo::DEMO_JSONL
+        openlines::dataset::demo::DEMO_JSONL
     )
     .status
     .success());
