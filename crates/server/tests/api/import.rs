@@ -48,6 +48,7 @@ async fn dump(db: &Path) -> Vec<String> {
         "chats",
         "sessions",
         "session_crm_bindings",
+        "crm_chat_index",
     ] {
         let columns: Vec<String> = sqlx::query(&format!(
             "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
