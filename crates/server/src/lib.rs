@@ -12,7 +12,7 @@
 //! - [`limits`]: the leaky bucket and the operating-time budget, state behind a trait.
 //!
 //! Around them: [`events`] (delivering raised events to bound handlers), [`faults`]
-//! (switchable misbehaviour for integrators), [`journal`] (the last requests), [`fixtures`]
+//! (switchable misbehaviour for integrators), [`journal`] (the last requests), [`dataset`]
 //! (JSON Lines import and the demo data), [`snapshots`] (the data states `reset` and `restore`
 //! go back to), [`state`] and [`clock`]
 //! (what requests share), and [`cli`] (the `openlines` command).
@@ -24,10 +24,10 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod console;
+pub mod dataset;
 pub mod domain;
 pub mod events;
 pub mod faults;
-pub mod fixtures;
 pub mod http;
 pub mod journal;
 pub mod limits;

@@ -6,9 +6,9 @@
 use super::output::out;
 use super::{fail, DbArgs};
 use crate::clock::Clock;
+use crate::dataset::records::parse_time;
 use crate::domain::credentials::{generate_token, generate_webhook_code, SecretHash};
 use crate::domain::scope::{format_scope_list, parse_scope_list, Scope, UnknownScope};
-use crate::fixtures::records::parse_time;
 use crate::storage::admin::NewToken;
 use clap::{Args, Subcommand};
 use secrecy::ExposeSecret;

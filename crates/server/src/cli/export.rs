@@ -1,7 +1,7 @@
 //! `openlines export [FILE]`.
 
 use super::{fail, DbArgs};
-use crate::fixtures::export::export;
+use crate::dataset::export::export;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 
 use super::{fail, DbArgs};
 use crate::clock::Clock;
-use crate::fixtures::import::{import, ImportError};
+use crate::dataset::import::{import, ImportError};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;

@@ -9,8 +9,8 @@
 use super::serve_data::{self, ServeDb};
 use super::{fail, DbArgs};
 use crate::clock::Clock;
+use crate::dataset::demo;
 use crate::domain::credentials::generate_token;
-use crate::fixtures::demo;
 use crate::limits::redis::RedisState;
 use crate::limits::{
     BucketConfig, LimitSettings, Limiter, LimiterError, LimiterState, OperatingConfig,

@@ -3,8 +3,8 @@
 //! at start, which `POST /_openlines/admin/reset` goes back to.
 
 use super::db::{is_postgres, shown, sqlite_file, DbArgs};
-use crate::fixtures::demo;
-use crate::fixtures::import::{import, ImportError};
+use crate::dataset::demo;
+use crate::dataset::import::{import, ImportError};
 use crate::storage::snapshot::Snapshot;
 use crate::storage::Store;
 use std::path::{Path, PathBuf};

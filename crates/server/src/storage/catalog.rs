@@ -36,7 +36,8 @@ const STATEMENTS: &[(&str, &str)] = named![
     chat_index::INSERT_FOR_CHAT,
     chat_index::CHAT_OF_SESSION,
     chat_index::DELETE_FOR_RECORD,
-    chat_index::CLEAR_ALL,
+    chat_index::INSERT_FOR_IMPORTED_CHATS,
+    chat_index::DELETE_FOR_IMPORTED_CHATS,
     chat_index::FILL_ALL,
     chats::CHATS_OF_CRM_RECORD_ANY,
     chats::CHATS_OF_CRM_RECORD_ACTIVE,
@@ -83,6 +84,9 @@ const STATEMENTS: &[(&str, &str)] = named![
     import_sql::UPDATE_SHORTHAND_SESSIONS,
     import_sql::CLEAR_REPLACED_BINDINGS,
     import_sql::INSERT_STAGED_BINDINGS,
+    import_sql::SESSIONS_EXIST,
+    import_sql::BINDINGS_EXIST,
+    import_sql::CHAT_INDEX_EXISTS,
     oauth::INSERT_APP,
     oauth::APP_BY_CLIENT_ID,
     oauth::INSERT_CODE,
@@ -177,6 +181,7 @@ const POSTGRES_ONLY: &[(&str, &str)] = named![
     ids::NEXT_CRM_ID_PG,
     ids::RAISE_AFTER_IMPORT_PG,
     import_sql::RAISE_SESSIONS_PG,
+    import_sql::SESSIONS_OLD_CHATS_PG,
     snapshot::POSTGRES_DATA_TABLES,
     snapshot::POSTGRES_ID_POSITIONS,
     snapshot::POSTGRES_SET_ID_POSITIONS,
@@ -190,6 +195,7 @@ const SQLITE_ONLY: &[(&str, &str)] = named![
     event_outbox::CLAIM_SQLITE,
     ids::NEXT_CRM_ID_SQLITE,
     ids::RAISE_AFTER_IMPORT_SQLITE,
+    import_sql::SESSIONS_OLD_CHATS_SQLITE,
     snapshot::SQLITE_DATA_TABLES,
     snapshot::SQLITE_ID_POSITIONS,
     snapshot::SQLITE_SET_ID_POSITIONS,
@@ -256,6 +262,7 @@ const LISTS: &[(&str, &[&str])] = &[
     ("import_sql::DROP_TEMP_TABLES", import_sql::DROP_TEMP_TABLES),
     ("import_sql::REFERENCE_CHECKS", import_sql::REFERENCE_CHECKS),
     ("import_sql::ANALYZE_STAGING", import_sql::ANALYZE_STAGING),
+    ("import_sql::TOUCHED_CHATS", import_sql::TOUCHED_CHATS),
 ];
 
 /// The importer's multi-row upserts. Each is prepared as two rows giving every optional value

@@ -5,8 +5,9 @@
 //!
 //! The index is derived data: every write that changes a chat's sessions or bindings calls
 //! [`refresh_chat_index!`] for that chat inside its own transaction, so a reader never sees
-//! the write without its index rows or the other way round. The import rebuilds the whole
-//! table ([`CLEAR_ALL`], [`FILL_ALL`]) before it commits. Connectors are joined at read time, so
+//! the write without its index rows or the other way round. The import rebuilds the rows of
+//! the chats it touched ([`DELETE_FOR_IMPORTED_CHATS`], [`INSERT_FOR_IMPORTED_CHATS`]), or
+//! fills an empty table whole ([`FILL_ALL`]), before it commits. Connectors are joined at read time, so
 //! switching one off needs no index write.
 
 /// Drops the rows of one chat before [`INSERT_FOR_CHAT`] writes them anew.
@@ -43,10 +44,16 @@ pub(super) const CHAT_OF_SESSION: &str = "SELECT chat_id FROM sessions WHERE id 
 pub(super) const DELETE_FOR_RECORD: &str =
     "DELETE FROM crm_chat_index WHERE entity_type = $1 AND entity_id = $2";
 
-/// The whole table, for the import (see the module doc): [`CLEAR_ALL`], then [`FILL_ALL`].
-pub(super) const CLEAR_ALL: &str = "DELETE FROM crm_chat_index";
+/// The rows of the chats an import touched (its temporary `import_chats` table), after
+/// [`DELETE_FOR_IMPORTED_CHATS`]. `$1`..`$2` as in [`INSERT_FOR_CHAT`].
+pub(super) const INSERT_FOR_IMPORTED_CHATS: &str =
+    index_rows!("WHERE s.chat_id IN (SELECT chat_id FROM import_chats)");
 
-/// See [`CLEAR_ALL`]: every row.
+/// See [`INSERT_FOR_IMPORTED_CHATS`].
+pub(super) const DELETE_FOR_IMPORTED_CHATS: &str =
+    "DELETE FROM crm_chat_index WHERE chat_id IN (SELECT chat_id FROM import_chats)";
+
+/// Every row, for an import into an empty table (see the module doc).
 pub(super) const FILL_ALL: &str = index_rows!("");
 
 /// Locks chat `$1`'s row until the transaction ends (PostgreSQL; see [`ChatLock`]).

@@ -201,6 +201,12 @@ pub struct ImportWriter {
     /// Whether a statement failed. PostgreSQL then refuses everything else in the
     /// transaction, so nothing more is sent: it would only add errors about the first.
     failed: bool,
+    /// Whether `sessions` held rows before the import (if not, no stored shorthand session
+    /// can need a new status).
+    sessions_existed: bool,
+    /// Imported session ids whose stored chat is not yet noted in `import_chats` (see
+    /// [`sql::SESSIONS_OLD_CHATS_SQLITE`]); noted before their rows are sent.
+    unnoted_sessions: Vec<i64>,
 }
 
 impl ImportWriter {
@@ -222,11 +228,23 @@ impl ImportWriter {
             size,
             batches: BTreeMap::new(),
             failed: false,
+            sessions_existed: true,
+            unnoted_sessions: Vec::new(),
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
         }
+        writer.sessions_existed = writer.holds_rows(sql::SESSIONS_EXIST).await?;
         Ok(writer)
+    }
+
+    /// Runs one of the `*_EXIST` queries of [`sql`].
+    async fn holds_rows(&mut self, query: &str) -> Result<bool, StoreError> {
+        Ok(
+            with_tx!(&mut self.tx, conn => sqlx::query_scalar::<_, bool>(query)
+            .fetch_one(conn)
+            .await)?,
+        )
     }
 
     /// Queues a row of `line` and sends what its batch says is due (see [`Batch::push`]).
@@ -238,7 +256,7 @@ impl ImportWriter {
             .or_insert_with(|| Batch::new(row.table.shape(), size));
         let ready = batch.push(row.key, row.given, line, row.values);
         for statement in ready {
-            self.send(statement).await?;
+            self.send(row.table, statement).await?;
         }
         Ok(())
     }
@@ -246,16 +264,23 @@ impl ImportWriter {
     /// Sends every waiting row. The import calls it at the first bad line too, so that a
     /// row the database refuses before that line is reported with it.
     pub async fn flush(&mut self) -> Result<(), WriteError> {
-        let ready: Vec<Ready> = self.batches.values_mut().flat_map(Batch::drain).collect();
-        for statement in ready {
-            self.send(statement).await?;
+        let ready: Vec<(Table, Ready)> = self
+            .batches
+            .iter_mut()
+            .flat_map(|(table, batch)| batch.drain().into_iter().map(|ready| (*table, ready)))
+            .collect();
+        for (table, statement) in ready {
+            self.send(table, statement).await?;
         }
         Ok(())
     }
 
-    async fn send(&mut self, ready: Ready) -> Result<(), WriteError> {
+    async fn send(&mut self, table: Table, ready: Ready) -> Result<(), WriteError> {
         if self.failed {
             return Ok(());
+        }
+        if table == Table::Sessions && !self.unnoted_sessions.is_empty() {
+            self.note_old_chats().await?;
         }
         let Ready {
             sql: statement,
@@ -281,6 +306,31 @@ impl ImportWriter {
             last: last_line,
             source,
         })
+    }
+
+    /// Notes the stored chats of the sessions about to be overwritten (see
+    /// [`sql::SESSIONS_OLD_CHATS_SQLITE`]). Sessions of other waiting groups may be among
+    /// them; noting a chat early is harmless, as nothing has moved them yet.
+    async fn note_old_chats(&mut self) -> Result<(), WriteError> {
+        let ids = std::mem::take(&mut self.unnoted_sessions);
+        let result = match &mut self.tx {
+            ImportTx::Sqlite(tx) => {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                sqlx::query(sql::SESSIONS_OLD_CHATS_SQLITE)
+                    .bind(format!("[{}]", list.join(",")))
+                    .execute(&mut **tx)
+                    .await
+                    .map(|_| ())
+            }
+            ImportTx::Postgres(tx) => sqlx::query(sql::SESSIONS_OLD_CHATS_PG)
+                .bind(ids)
+                .execute(&mut **tx)
+                .await
+                .map(|_| ()),
+        };
+        self.failed = result.is_err();
+        result?;
+        Ok(())
     }
 
     /// Stages the line number of a record, for the reference checks.
@@ -517,6 +567,7 @@ impl ImportWriter {
         ];
         let write = Row::new(Table::Sessions, &row.id, values)
             .giving(&[row.created_at.is_some(), row.modified_at.is_some()]);
+        self.unnoted_sessions.push(row.id);
         self.write(line, write).await?;
         self.remember("session", row.id, "", line).await?;
         match crm {
@@ -584,27 +635,36 @@ impl ImportWriter {
             exec!(self, sql::RAISE_SESSIONS_PG)?;
         }
         exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
-        exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
-        exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
+        if self.sessions_existed {
+            exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
+        }
+        if self.holds_rows(sql::BINDINGS_EXIST).await? {
+            exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
+        }
         exec!(self, sql::INSERT_STAGED_BINDINGS)?;
         self.derive().await?;
         Ok(problems)
     }
 
     /// What follows from the imported rows: the id counters above the ids the file gave,
-    /// and the chat index rebuilt (see [`super::chat_index`]).
+    /// and the chat index rows of the touched chats rebuilt (see [`super::chat_index`]).
     async fn derive(&mut self) -> Result<(), WriteError> {
         match &self.tx {
             ImportTx::Sqlite(_) => exec!(self, ids::RAISE_AFTER_IMPORT_SQLITE)?,
             ImportTx::Postgres(_) => exec!(self, ids::RAISE_AFTER_IMPORT_PG)?,
         }
-        exec!(self, chat_index::CLEAR_ALL)?;
-        exec!(
-            self,
-            chat_index::FILL_ALL,
-            SessionStatus::ACTIVE_FROM,
-            SessionStatus::ACTIVE_UNTIL
-        )?;
+        let (from, until) = (SessionStatus::ACTIVE_FROM, SessionStatus::ACTIVE_UNTIL);
+        if self.holds_rows(sql::CHAT_INDEX_EXISTS).await? {
+            for statement in sql::TOUCHED_CHATS {
+                exec!(self, *statement)?;
+            }
+            exec!(self, chat_index::DELETE_FOR_IMPORTED_CHATS)?;
+            exec!(self, chat_index::INSERT_FOR_IMPORTED_CHATS, from, until)?;
+        } else {
+            // Nothing to keep: one statement fills the whole table, cheaper than finding
+            // the touched chats first.
+            exec!(self, chat_index::FILL_ALL, from, until)?;
+        }
         Ok(())
     }
 

@@ -16,6 +16,7 @@ pub(super) const DROP_TEMP_TABLES: &[&str] = &[
     "DROP TABLE IF EXISTS import_bindings",
     "DROP TABLE IF EXISTS import_binding_owners",
     "DROP TABLE IF EXISTS import_shorthand",
+    "DROP TABLE IF EXISTS import_chats",
 ];
 
 /// The staging tables; every statement below that names `import_*` needs them.
@@ -26,6 +27,8 @@ pub(super) const CREATE_TEMP_TABLES: &[&str] = &[
     // later line replaces an earlier one's (or clears them with `"crm": []`).
     "CREATE TEMPORARY TABLE import_binding_owners (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (owner, owner_id))",
     "CREATE TEMPORARY TABLE import_shorthand (chat_id BIGINT PRIMARY KEY, status BIGINT NOT NULL, line BIGINT NOT NULL)",
+    // The chats whose chat.get index rows the import may change ([`TOUCHED_CHATS`]).
+    "CREATE TEMPORARY TABLE import_chats (chat_id BIGINT PRIMARY KEY)",
 ];
 
 /// Run once every line is staged: no autovacuum ever looks at temporary tables, and without
@@ -36,6 +39,45 @@ pub(super) const ANALYZE_STAGING: &[&str] = &[
     "ANALYZE import_binding_owners",
     "ANALYZE import_shorthand",
 ];
+
+/// Before imported session rows overwrite stored ones, the chats those sessions belonged to
+/// (`$1`, the session ids: a JSON array on SQLite, an array on PostgreSQL): a session moved to
+/// another chat changes the index rows of the chat it left too.
+pub(super) const SESSIONS_OLD_CHATS_SQLITE: &str = "
+    INSERT INTO import_chats (chat_id)
+    SELECT DISTINCT chat_id FROM sessions WHERE id IN (SELECT value FROM json_each($1))
+    ON CONFLICT DO NOTHING";
+
+/// See [`SESSIONS_OLD_CHATS_SQLITE`].
+pub(super) const SESSIONS_OLD_CHATS_PG: &str = "
+    INSERT INTO import_chats (chat_id)
+    SELECT DISTINCT chat_id FROM sessions WHERE id = ANY($1)
+    ON CONFLICT DO NOTHING";
+
+/// The other chats whose index rows the import may change: every imported chat (its
+/// connector, its shorthand session and bindings) and the chat of every imported session
+/// (its status, times and bindings). Messages, members and CRM records do not enter the index.
+pub(super) const TOUCHED_CHATS: &[&str] = &[
+    "INSERT INTO import_chats (chat_id)
+     SELECT int_id FROM import_lines WHERE kind = 'chat'
+     ON CONFLICT DO NOTHING",
+    "INSERT INTO import_chats (chat_id)
+     SELECT DISTINCT s.chat_id FROM import_lines l JOIN sessions s ON s.id = l.int_id
+     WHERE l.kind = 'session'
+     ON CONFLICT DO NOTHING",
+    // Filled after ANALYZE_STAGING; without statistics PostgreSQL would guess its size.
+    "ANALYZE import_chats",
+];
+
+/// Whether the table holds any row, asked before the import writes to it: an import into
+/// empty tables skips the statements that only fix up earlier rows.
+pub(super) const SESSIONS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM sessions)";
+
+/// See [`SESSIONS_EXIST`].
+pub(super) const BINDINGS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM session_crm_bindings)";
+
+/// See [`SESSIONS_EXIST`].
+pub(super) const CHAT_INDEX_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM crm_chat_index)";
 
 /// Each check lists `(line, what is wrong)` for references that are still missing, at most
 /// `$1` ([`MAX_REPORTED`]) of them.
@@ -124,16 +166,20 @@ pub(super) const CLEAR_REPLACED_BINDINGS: &str = "
         SELECT s.id FROM import_binding_owners o JOIN sessions s
             ON o.owner = 'chat' AND s.shorthand_chat_id = o.owner_id)";
 
-/// The bindings of each owner's last line.
+/// The bindings of each owner's last line. A binding given twice is stored once; `ON
+/// CONFLICT` skips the repeats, which costs less than `UNION` sorting every row to find them.
+/// (`WHERE TRUE` tells SQLite's parser that `ON CONFLICT` is not a join's `ON`.)
 pub(super) const INSERT_STAGED_BINDINGS: &str = "
     INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
     SELECT b.owner_id, b.entity_type, b.entity_id FROM import_bindings b
     JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
     WHERE b.owner = 'session'
-    UNION
+    UNION ALL
     SELECT s.id, b.entity_type, b.entity_id FROM import_bindings b
     JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
-    JOIN sessions s ON b.owner = 'chat' AND s.shorthand_chat_id = b.owner_id";
+    JOIN sessions s ON b.owner = 'chat' AND s.shorthand_chat_id = b.owner_id
+    WHERE TRUE
+    ON CONFLICT DO NOTHING";
 
 /// The tables the importer writes, each with its waiting rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -105,7 +105,7 @@ async fn case_24_https_required_when_switched_on() {
         require_https: true,
         ..Settings::default()
     };
-    let app = TestApp::with_settings(settings, &[openlines::fixtures::demo::DEMO_JSONL]).await;
+    let app = TestApp::with_settings(settings, &[openlines::dataset::demo::DEMO_JSONL]).await;
     app.post_form(&format!("{ADMIN_HOOK}/imopenlines.crm.chat.get"), LEAD)
         .await
         .assert_error(

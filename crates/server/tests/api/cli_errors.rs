@@ -116,7 +116,7 @@ fn webhook_list_into_a_closed_pipe_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("list.db").display().to_string();
     let fixture = dir.path().join("demo.jsonl");
-    std::fs::write(&fixture, openlines::fixtures::demo::DEMO_JSONL).unwrap();
+    std::fs::write(&fixture, openlines::dataset::demo::DEMO_JSONL).unwrap();
     let imported = run(&["import", "--db", &db, &fixture.display().to_string()]);
     assert_eq!(imported.status.code(), Some(0), "{:?}", text(&imported));
     let mut child = command(&["webhook", "list", "--db", &db])

@@ -4,7 +4,7 @@
 
 use crate::helpers::{quiet_settings, TestApp, ADMIN_HOOK};
 use crate::raw_http::{send_body, server_time, RawConnection};
-use openlines::fixtures::demo;
+use openlines::dataset::demo;
 use openlines::http::connections::ConnectionLimits;
 use openlines::state::Settings;
 use serde_json::json;

@@ -82,7 +82,7 @@ async fn app() -> TestApp {
     };
     TestApp::with_settings(
         settings,
-        &[openlines::fixtures::demo::DEMO_JSONL, EXTRA_TOKENS],
+        &[openlines::dataset::demo::DEMO_JSONL, EXTRA_TOKENS],
     )
     .await
 }

@@ -5,7 +5,7 @@
 //! browser are tested by `tests/console/run.sh`.
 
 use crate::helpers::{quiet_settings, Answer, TestApp, ADMIN_HOOK};
-use openlines::fixtures::demo;
+use openlines::dataset::demo;
 use openlines::state::Settings;
 use serde_json::{json, Value};
 

@@ -3,7 +3,7 @@
 
 use crate::crm_list::page;
 use crate::helpers::TestApp;
-use openlines::fixtures::demo;
+use openlines::dataset::demo;
 use serde_json::json;
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! `/oauth/token/` is inside the leaky bucket; an import file may start with a UTF-8 BOM.
 
 use crate::helpers::{chat, openlines, quiet_settings, stderr, Answer, TestApp, ADMIN_HOOK};
-use openlines::fixtures::demo;
+use openlines::dataset::demo;
 use openlines::limits::{BucketConfig, LimitSettings};
 use openlines::state::Settings;
 use serde_json::json;

@@ -5,7 +5,7 @@
 
 use crate::helpers::{chat, open_migrated, quiet_settings, TestApp, TestDb, ADMIN_HOOK};
 use crate::services::PgSchema;
-use openlines::fixtures::import::{import, ImportError};
+use openlines::dataset::import::{import, ImportError};
 use openlines::storage::catalog;
 use serde_json::json;
 use sqlx::postgres::PgConnection;

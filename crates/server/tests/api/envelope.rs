@@ -100,7 +100,7 @@ async fn oversized_body_too_many_params_and_deep_nesting_are_refused() {
         },
         ..Default::default()
     };
-    let app = TestApp::with_settings(settings, &[openlines::fixtures::demo::DEMO_JSONL]).await;
+    let app = TestApp::with_settings(settings, &[openlines::dataset::demo::DEMO_JSONL]).await;
     let path = format!("{ADMIN_HOOK}/imopenlines.crm.chat.get");
     app.post_form(&path, &"a=1&".repeat(400)).await.assert_error(
         413,

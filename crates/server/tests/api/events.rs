@@ -89,7 +89,7 @@ pub(crate) async fn app() -> TestApp {
         admin_token: Some(ADMIN.to_owned().into()),
         ..quiet_settings()
     };
-    let app = TestApp::with_settings(settings, &[openlines::fixtures::demo::DEMO_JSONL]).await;
+    let app = TestApp::with_settings(settings, &[openlines::dataset::demo::DEMO_JSONL]).await;
     let hash = |secret: &str| {
         SecretHash::of(&SecretString::from(secret.to_owned()))
             .as_str()

@@ -2,7 +2,7 @@
 //! on the demo data after a life cycle, and on a generated data set.
 
 use crate::helpers::{TestApp, ADMIN_HOOK};
-use openlines::fixtures::export::export;
+use openlines::dataset::export::export;
 use serde_json::{json, Value};
 
 async fn export_text(app: &TestApp) -> String {

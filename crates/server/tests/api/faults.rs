@@ -12,7 +12,7 @@ async fn app() -> TestApp {
         admin_token: Some(ADMIN.to_owned().into()),
         ..quiet_settings()
     };
-    TestApp::with_settings(settings, &[openlines::fixtures::demo::DEMO_JSONL]).await
+    TestApp::with_settings(settings, &[openlines::dataset::demo::DEMO_JSONL]).await
 }
 
 async fn admin(

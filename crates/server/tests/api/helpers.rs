@@ -6,7 +6,7 @@
 
 use crate::services::{self, PgSchema};
 use openlines::clock::Clock;
-use openlines::fixtures::demo;
+use openlines::dataset::demo;
 use openlines::state::{AppState, Settings};
 use openlines::storage::{Store, StoreOptions};
 use reqwest::header::CONTENT_TYPE;
@@ -103,7 +103,7 @@ impl TestApp {
         let (store, db) = TestDb::fresh().await;
         let now = Clock::default().now_secs();
         for fixture in fixtures {
-            openlines::fixtures::import::import(&store, fixture.as_bytes(), now, |_| {})
+            openlines::dataset::import::import(&store, fixture.as_bytes(), now, |_| {})
                 .await
                 .expect("fixture loads");
         }
@@ -118,7 +118,7 @@ impl TestApp {
     /// The server with `settings`, the demo data, and `clock` (e.g. a manual one).
     pub async fn demo_with_clock(settings: Settings, clock: Clock) -> TestApp {
         let (store, db) = TestDb::fresh().await;
-        openlines::fixtures::import::import(
+        openlines::dataset::import::import(
             &store,
             demo::DEMO_JSONL.as_bytes(),
             clock.now_secs(),

@@ -48,6 +48,7 @@ async fn dump(db: &Path) -> Vec<String> {
         "chats",
         "sessions",
         "session_crm_bindings",
+        "crm_chat_index",
     ] {
         let columns: Vec<String> = sqlx::query(&format!(
             "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
@@ -125,7 +126,7 @@ async fn reimporting_the_same_file_changes_nothing() {
     assert!(import_file(
         dir.path(),
         "demo.jsonl",
-        openlines::fixtures::demo::DEMO_JSONL
+        openlines::dataset::demo::DEMO_JSONL
     )
     .status
     .success());
@@ -133,7 +134,7 @@ async fn reimporting_the_same_file_changes_nothing() {
     assert!(import_file(
         dir.path(),
         "demo.jsonl",
-        openlines::fixtures::demo::DEMO_JSONL
+        openlines::dataset::demo::DEMO_JSONL
     )
     .status
     .success());

@@ -24,7 +24,7 @@ async fn case_70_burst_over_the_bucket_is_refused() {
         operating: None,
     };
     let app =
-        TestApp::with_settings(limited(limits), &[openlines::fixtures::demo::DEMO_JSONL]).await;
+        TestApp::with_settings(limited(limits), &[openlines::dataset::demo::DEMO_JSONL]).await;
     for _ in 0..5 {
         app.post_json(&format!("{ADMIN_HOOK}/server.time"), json!({}))
             .await
@@ -96,7 +96,7 @@ async fn case_71_operating_time_blocks_one_method_for_one_caller() {
         }),
     };
     let app =
-        TestApp::with_settings(limited(limits), &[openlines::fixtures::demo::DEMO_JSONL]).await;
+        TestApp::with_settings(limited(limits), &[openlines::dataset::demo::DEMO_JSONL]).await;
     let path = format!("{ADMIN_HOOK}/imopenlines.crm.chat.get");
     let body = json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205});
     let first = app.post_json(&path, body.clone()).await;

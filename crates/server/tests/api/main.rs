@@ -36,6 +36,7 @@ mod faults;
 mod ids;
 mod import;
 mod import_batches;
+mod import_chat_index;
 mod lifecycle;
 mod limits;
 mod oauth;

@@ -4,7 +4,7 @@
 
 use crate::helpers::{quiet_settings, Answer, TestApp};
 use openlines::clock::Clock;
-use openlines::fixtures::demo;
+use openlines::dataset::demo;
 use openlines::state::{AppState, Settings};
 use openlines::storage::{Store, StoreOptions};
 use serde_json::{json, Value};

@@ -160,7 +160,7 @@ fn a_start_that_fails_creates_no_database() {
 async fn fixture_files_load_at_start_and_bad_lines_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.jsonl");
-    std::fs::write(&good, openlines::fixtures::demo::DEMO_JSONL).unwrap();
+    std::fs::write(&good, openlines::dataset::demo::DEMO_JSONL).unwrap();
     let served = Served::start(&["--fixture", &good.display().to_string()]);
     assert!(
         served.banner_text().contains("Loaded ") && served.banner_text().contains("good.jsonl"),

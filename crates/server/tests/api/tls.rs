@@ -24,7 +24,7 @@ async fn self_signed_https_is_trusted_only_with_the_ca_file() {
     .await
     .unwrap();
     store.migrate().await.unwrap();
-    openlines::fixtures::demo::load(&store, Clock::default().now_secs())
+    openlines::dataset::demo::load(&store, Clock::default().now_secs())
         .await
         .unwrap();
     let settings = Settings {

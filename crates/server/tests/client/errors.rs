@@ -6,7 +6,7 @@ use crate::helpers::{
     quiet_settings, TestApp, ADMIN_HOOK, CRM_ONLY_HOOK, INACTIVE_HOOK, LIMITED_HOOK,
 };
 use crate::support::{api, api_error, argument_error, object, single_shot, token_only, webhook};
-use openlines::fixtures::demo::DEMO_JSONL;
+use openlines::dataset::demo::DEMO_JSONL;
 use openlines::state::Settings;
 use openlines_client::{Client, CrmEntityType, Error, ErrorCode, Params};
 use openlines_wire::params::Limits;

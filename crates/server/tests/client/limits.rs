@@ -5,7 +5,7 @@
 use crate::helpers::{quiet_settings, TestApp, ADMIN_HOOK};
 use crate::observed::ObservedApp;
 use crate::support::{api, api_error, chat, quick_retries, single_shot, webhook_url};
-use openlines::fixtures::demo::DEMO_JSONL;
+use openlines::dataset::demo::DEMO_JSONL;
 use openlines::limits::{BucketConfig, LimitSettings, OperatingConfig};
 use openlines::state::Settings;
 use openlines_client::{Client, Credentials, CrmEntityType, ErrorCode, Params, RateLimit};

@@ -10,7 +10,7 @@
 
 use crate::helpers::open_migrated;
 use openlines::clock::Clock;
-use openlines::fixtures::demo::DEMO_JSONL;
+use openlines::dataset::demo::DEMO_JSONL;
 use openlines::state::{AppState, Settings};
 use openlines::storage::Store;
 use std::net::SocketAddr;
@@ -47,7 +47,7 @@ impl ObservedApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = open_migrated(&dir.path().join("openlines.db").to_string_lossy()).await;
         let now = Clock::default().now_secs();
-        openlines::fixtures::import::import(&store, DEMO_JSONL.as_bytes(), now, |_| {})
+        openlines::dataset::import::import(&store, DEMO_JSONL.as_bytes(), now, |_| {})
             .await
             .expect("fixture loads");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

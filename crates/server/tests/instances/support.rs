@@ -2,7 +2,7 @@
 
 use crate::services::{self, PgSchema};
 use openlines::clock::Clock;
-use openlines::fixtures::demo;
+use openlines::dataset::demo;
 use openlines::storage::{Store, StoreOptions};
 use reqwest::header::CONTENT_TYPE;
 use serde_json::Value;
