@@ -102,13 +102,20 @@ impl Clock {
     pub fn time_block(&self, span: CallSpan, operating: f64, operating_reset_at: i64) -> Time {
         let start = span.start.floor();
         let finish = (span.finish * 1e6).round() / 1e6;
+        let date_start = self.iso8601(start);
+        // Most calls start and finish within one second: one date written, not two.
+        let date_finish = if finish.floor() == start {
+            date_start.clone()
+        } else {
+            self.iso8601(finish)
+        };
         Time {
             start,
             finish,
             duration: ((finish - start) * 1e6).round() / 1e6,
             processing: span.method_end.floor() - span.method_start.floor(),
-            date_start: self.iso8601(start),
-            date_finish: self.iso8601(finish),
+            date_start,
+            date_finish,
             operating: Some(operating),
             operating_reset_at: Some(operating_reset_at),
         }

@@ -279,8 +279,15 @@ fn normalize(value: Value) -> Value {
     }
 }
 
-fn normalize_map(map: Map<String, Value>) -> Map<String, Value> {
-    map.into_iter().map(|(k, v)| (k, normalize(v))).collect()
+/// In place: only nested values change, so the keys are neither moved nor hashed again (this
+/// runs on every request's parameters).
+fn normalize_map(mut map: Map<String, Value>) -> Map<String, Value> {
+    for value in map.values_mut() {
+        if matches!(value, Value::Object(_) | Value::Array(_)) {
+            *value = normalize(std::mem::take(value));
+        }
+    }
+    map
 }
 
 /// Encodes parameters as PHP's `http_build_query` does: `a[b][0]=c`, booleans as `1`/`0`,
