@@ -390,9 +390,13 @@ mod tests {
         let again = reader.fetch_all_memo::<(String,)>(TITLES, &[&"x"]).unwrap();
         assert!(Arc::ptr_eq(&first, &again));
 
-        writer.execute("UPDATE k SET title = 'renamed'", []).unwrap();
+        writer
+            .execute("UPDATE k SET title = 'renamed'", [])
+            .unwrap();
         assert_eq!(titles(&reader, "x"), ["renamed"]);
-        writer.execute("INSERT INTO k VALUES ('y', 'Y')", []).unwrap();
+        writer
+            .execute("INSERT INTO k VALUES ('y', 'Y')", [])
+            .unwrap();
         assert_eq!(titles(&reader, "y"), ["Y"]);
         // A write to any table forgets everything: the memo does not know what a row depends on.
         let before = reader.fetch_all_memo::<(String,)>(TITLES, &[&"x"]).unwrap();
