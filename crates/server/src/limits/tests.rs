@@ -116,10 +116,7 @@ async fn a_budget_is_exhausted_only_above_its_limit() {
         (2.0, 1600)
     );
     assert!(!limiter.is_exhausted("m", 1001.0).await.unwrap());
-    assert_eq!(
-        limiter.record("m", 1001.0, 0.5).await.unwrap(),
-        (2.5, 1600)
-    );
+    assert_eq!(limiter.record("m", 1001.0, 0.5).await.unwrap(), (2.5, 1600));
     assert!(limiter.is_exhausted("m", 1001.0).await.unwrap());
     assert!(!limiter.is_exhausted("other", 1001.0).await.unwrap());
 }

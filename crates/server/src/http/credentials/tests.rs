@@ -55,7 +55,10 @@ fn aplogin_and_ap_stand_for_the_webhook_path_when_both_are_text() {
     );
     // Half of the pair is no webhook; the token in `auth` is taken instead.
     let mut half = params(json!({"aplogin": "5", "auth": "tok"}));
-    assert_eq!(found(extract(None, &mut half, &HeaderMap::new())), "token tok");
+    assert_eq!(
+        found(extract(None, &mut half, &HeaderMap::new())),
+        "token tok"
+    );
 }
 
 #[test]
@@ -87,7 +90,10 @@ fn an_empty_or_missing_token_is_no_credential() {
     let mut empty = params(json!({"auth": ""}));
     assert_eq!(found(extract(None, &mut empty, &HeaderMap::new())), "none");
     let mut nothing = params(json!({"ID": "1"}));
-    assert_eq!(found(extract(None, &mut nothing, &HeaderMap::new())), "none");
+    assert_eq!(
+        found(extract(None, &mut nothing, &HeaderMap::new())),
+        "none"
+    );
     // A list is not a token.
     let mut list = params(json!({"auth": ["a"]}));
     assert_eq!(found(extract(None, &mut list, &HeaderMap::new())), "none");

@@ -107,7 +107,10 @@ async fn many_keys_sweep_out_the_drained_buckets_only_above_the_threshold() {
 async fn many_keys_sweep_out_the_spent_budgets_only_above_the_threshold() {
     let state = MemoryState::default();
     for i in 0..SWEEP_ABOVE {
-        state.add(&format!("old{i}"), 0.0, 1.0, WINDOW).await.unwrap();
+        state
+            .add(&format!("old{i}"), 0.0, 1.0, WINDOW)
+            .await
+            .unwrap();
     }
     let count = || state.budgets.lock().unwrap().len();
     state.add("kept", 650.0, 1.0, WINDOW).await.unwrap();

@@ -27,16 +27,24 @@ fn positive_id_takes_php_numbers_above_zero_only() {
 #[test]
 fn crm_record_reads_the_type_and_a_positive_id() {
     assert_eq!(
-        crm_record(&params(json!({"CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": "288"}))).unwrap(),
+        crm_record(&params(
+            json!({"CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": "288"})
+        ))
+        .unwrap(),
         (Some(CrmEntityType::Deal), id(288))
     );
     // An unknown type is no type (it finds nothing), not an error.
     assert_eq!(
-        crm_record(&params(json!({"CRM_ENTITY_TYPE": "quote", "CRM_ENTITY": 3}))).unwrap(),
+        crm_record(&params(
+            json!({"CRM_ENTITY_TYPE": "quote", "CRM_ENTITY": 3})
+        ))
+        .unwrap(),
         (None, id(3))
     );
-    let error =
-        crm_record(&params(json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": "-1"}))).unwrap_err();
+    let error = crm_record(&params(
+        json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": "-1"}),
+    ))
+    .unwrap_err();
     assert_eq!(
         error.description(),
         "The value of an argument 'CRM_ENTITY' has an invalid type"
@@ -46,7 +54,9 @@ fn crm_record_reads_the_type_and_a_positive_id() {
 #[test]
 fn either_empty_crm_parameter_counts_as_empty() {
     let empty = |value| crm_params_empty(&params(value));
-    assert!(!empty(json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": "5"})));
+    assert!(!empty(
+        json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": "5"})
+    ));
     assert!(empty(json!({"CRM_ENTITY_TYPE": "lead"})));
     assert!(empty(json!({"CRM_ENTITY": "5"})));
     assert!(empty(json!({"CRM_ENTITY_TYPE": "lead", "CRM_ENTITY": "0"})));
