@@ -136,3 +136,15 @@ async fn record_rounds_to_microseconds_and_without_a_budget_reports_none_used() 
     assert_eq!(off.record("m", 1000.9, 5.0).await.unwrap(), (0.0, 1600));
     assert!(!off.is_exhausted("m", 1000.9).await.unwrap());
 }
+
+#[tokio::test]
+async fn a_limiter_over_unreachable_shared_state_says_so() {
+    // What `/readyz` and the request path see when `--redis` points nowhere (port 1).
+    let down =
+        super::redis::RedisState::open("redis://127.0.0.1:1", "openlines-test:down:").unwrap();
+    let limiter = Limiter::new(LimitSettings::bitrix_defaults(), Arc::new(down));
+    assert!(limiter.ping().await.is_err());
+    assert!(limiter.admit("a", 1.0).await.is_err());
+    assert!(limiter.is_exhausted("m", 1.0).await.is_err());
+    assert!(limiter.record("m", 1.0, 0.5).await.is_err());
+}
