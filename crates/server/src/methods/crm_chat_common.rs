@@ -91,3 +91,6 @@ pub async fn active_user(ctx: &CallContext, user_id: i64) -> Result<UserRow, Api
 pub fn record_ref(entity_type: Option<CrmEntityType>, id: CrmEntityId) -> Option<CrmRef> {
     entity_type.map(|entity_type| CrmRef { entity_type, id })
 }
+
+#[cfg(test)]
+mod tests;
