@@ -89,6 +89,10 @@ impl ParamsBuilder {
                 limit: self.limits.max_params,
             });
         }
+        if is_plain_name(raw_name) {
+            self.root.insert(raw_name.to_owned(), value);
+            return Ok(());
+        }
         let Some(path) = parse_name(raw_name) else {
             return Ok(()); // PHP ignores a variable whose base name is empty.
         };
@@ -203,6 +207,12 @@ fn parse_name(raw: &str) -> Option<Vec<Segment>> {
         rest = &after_open[close + 1..];
     }
     Some(path)
+}
+
+/// A name PHP's rules leave as it is (no brackets, dots or spaces, not empty): the usual
+/// `CRM_ENTITY`. It goes straight into the tree, without the path [`parse_name`] builds.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['[', '.', ' '])
 }
 
 fn php_base_name(base: &str) -> String {

@@ -233,3 +233,18 @@ fn php_array_writes_lists_and_maps_as_json_encode_does() {
         json!({"x":[1,2]})
     );
 }
+
+#[test]
+fn plain_names_are_kept_and_php_rewrites_the_others() {
+    let params = decode_query(
+        "CRM_ENTITY=5&a.b=1&c%20d=2&%20lead=3&x[y]=4&=5&%5B=6",
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        Value::Object(params),
+        serde_json::json!({
+            "CRM_ENTITY": "5", "a_b": "1", "c_d": "2", "lead": "3", "x": {"y": "4"}, "_": "6"
+        })
+    );
+}
