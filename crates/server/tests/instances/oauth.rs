@@ -1,7 +1,7 @@
 //! Credentials live in the database, so a change through one instance (or the command line)
 //! holds on every instance at once: nothing is cached per process.
 
-use crate::support::Shared;
+use crate::support::{add_webhook, Shared};
 use serde_json::json;
 
 /// `key=value` lines of `openlines app add`.
@@ -52,23 +52,7 @@ async fn a_webhook_revoked_from_the_command_line_is_refused_by_every_instance_at
     };
     let first = shared.start("first", &["--no-rate-limit"]).await;
     let second = shared.start("second", &["--no-rate-limit"]).await;
-    let added = shared.cli(&[
-        "webhook",
-        "add",
-        "--user",
-        "1",
-        "--scope",
-        "imopenlines,crm",
-    ]);
-    let url = String::from_utf8_lossy(&added.stdout).trim().to_owned();
-    let path = &url[url.find("/rest/").expect("a webhook URL")..];
-    let id = String::from_utf8_lossy(&added.stderr)
-        .lines()
-        .find_map(|line| {
-            let rest = line.strip_prefix("webhook ")?;
-            Some(rest.split_once(" created")?.0.to_owned())
-        })
-        .expect("webhook <id> created");
+    let (path, id) = add_webhook(&shared.db);
     let call = format!("{path}server.time");
     for instance in [&first, &second] {
         assert_eq!(instance.call(&call, json!({})).await.status, 200);

@@ -70,18 +70,49 @@ impl Shared {
 
     /// Runs an `openlines` subcommand against this database (`--db` is added).
     pub fn cli(&self, args: &[&str]) -> Output {
-        let output = Command::new(env!("CARGO_BIN_EXE_openlines"))
-            .args(args)
-            .args(["--db", &self.db])
-            .output()
-            .expect("run openlines");
-        assert!(
-            output.status.success(),
-            "openlines {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
+        cli_on(&self.db, args)
     }
+}
+
+/// `openlines ARGS --db DB`, which must succeed.
+pub fn cli_on(db: &str, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_openlines"))
+        .args(args)
+        .args(["--db", db])
+        .output()
+        .expect("run openlines");
+    assert!(
+        output.status.success(),
+        "openlines {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Adds a webhook of user 1 (scopes imopenlines and crm) from the command line: its path
+/// prefix (`/rest/1/<code>/`) and its id.
+pub fn add_webhook(db: &str) -> (String, String) {
+    let added = cli_on(
+        db,
+        &[
+            "webhook",
+            "add",
+            "--user",
+            "1",
+            "--scope",
+            "imopenlines,crm",
+        ],
+    );
+    let url = String::from_utf8_lossy(&added.stdout).trim().to_owned();
+    let path = url[url.find("/rest/").expect("a webhook URL")..].to_owned();
+    let id = String::from_utf8_lossy(&added.stderr)
+        .lines()
+        .find_map(|line| {
+            let rest = line.strip_prefix("webhook ")?;
+            Some(rest.split_once(" created")?.0.to_owned())
+        })
+        .expect("webhook <id> created");
+    (path, id)
 }
 
 impl Drop for Shared {
