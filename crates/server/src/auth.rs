@@ -43,17 +43,12 @@ async fn webhook(
     let invalid = || ApiError::new(ErrorCode::InvalidCredentials);
     let user_id: i64 = user.parse().map_err(|_| invalid())?;
     let presented = SecretHash::of(code);
-    let webhooks = store.live_webhooks_with_user(user_id).await?;
-    // Compare against every webhook of the user, so timing does not tell which one matched.
-    let matched = webhooks.into_iter().fold(None, |found, (hook, user)| {
-        let stored = SecretHash::from_hex(&hook.code_sha256);
-        let hit = stored.is_some_and(|stored| stored.matches(&presented));
-        if hit {
-            Some((hook, user))
-        } else {
-            found
-        }
-    });
+    // Every webhook of the user is compared, so timing does not tell which one matched.
+    let matched = store
+        .live_webhook_matching(user_id, |stored| {
+            SecretHash::from_hex(stored).is_some_and(|stored| stored.matches(&presented))
+        })
+        .await?;
     let (hook, user) = matched.ok_or_else(invalid)?;
     if hook.expires_at.is_some_and(|expires| expires <= now) {
         return Err(invalid());

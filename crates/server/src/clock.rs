@@ -6,6 +6,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
+thread_local! {
+    /// The last date [`Clock::iso8601`] wrote on this thread: (second, offset, text).
+    static LAST_DATE: std::cell::RefCell<(i64, i32, String)> =
+        const { std::cell::RefCell::new((0, 0, String::new())) };
+}
+
 /// The portal's clock and time zone offset.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
@@ -85,8 +91,24 @@ impl Clock {
     }
 
     /// `2026-03-17T17:48:28+01:00` for a Unix time (PHP's `date('c')`).
+    ///
+    /// Every answer carries this date and most answers of a second share it, so each thread
+    /// keeps the last one it wrote (keyed by the second and the offset): formatting a date
+    /// cost more than the rest of the time block.
     pub fn iso8601(&self, unix: f64) -> String {
-        let moment = OffsetDateTime::from_unix_timestamp(unix.floor() as i64)
+        let second = unix.floor() as i64;
+        let offset = self.offset.whole_seconds();
+        LAST_DATE.with(|last| {
+            let mut last = last.borrow_mut();
+            if last.0 != second || last.1 != offset || last.2.is_empty() {
+                *last = (second, offset, self.format_iso8601(second));
+            }
+            last.2.clone()
+        })
+    }
+
+    fn format_iso8601(&self, second: i64) -> String {
+        let moment = OffsetDateTime::from_unix_timestamp(second)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)
             .to_offset(self.offset);
         // PHP writes `+00:00`, never `Z`; Rfc3339 in `time` writes `Z` for UTC.

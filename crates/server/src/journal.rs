@@ -200,19 +200,23 @@ fn text_bound(value: &Value) -> usize {
     }
 }
 
-/// Whether a parameter with this name holds a credential.
+/// Whether a parameter with this name holds a credential: it contains `token`, `secret`,
+/// `password`, `auth` or `code` in any case. Every request's parameter names pass through
+/// here, so the name is scanned once, trying only the word its byte can begin.
 fn secret_name(name: &str) -> bool {
-    ["token", "secret", "password", "auth", "code"]
-        .iter()
-        .any(|word| contains_ignoring_ascii_case(name, word))
-}
-
-/// `haystack` contains `needle` (lower-case ASCII), ignoring ASCII case, without a lower-cased copy.
-fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    let bytes = name.as_bytes();
+    (0..bytes.len()).any(|start| {
+        let rest = &bytes[start..];
+        let word: &[u8] = match rest[0].to_ascii_lowercase() {
+            b't' => b"token",
+            b's' => b"secret",
+            b'p' => b"password",
+            b'a' => b"auth",
+            b'c' => b"code",
+            _ => return false,
+        };
+        rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word)
+    })
 }
 
 /// A masked copy of `map`, made in one pass (no copy of the original first).

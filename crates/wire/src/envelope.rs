@@ -37,6 +37,68 @@ pub struct Time {
     pub operating_reset_at: Option<i64>,
 }
 
+impl Time {
+    /// Appends this block as JSON, byte for byte what serializing it with
+    /// [`crate::php_json`] writes, without going through serde: every successful answer ends
+    /// with it, and the generic path cost several thousand instructions a call.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let mut integer = itoa::Buffer::new();
+        out.extend_from_slice(b"{\"start\":");
+        out.extend_from_slice(integer.format(self.start.trunc() as i64).as_bytes());
+        out.extend_from_slice(b",\"finish\":");
+        write_float(out, self.finish);
+        out.extend_from_slice(b",\"duration\":");
+        write_float(out, self.duration);
+        out.extend_from_slice(b",\"processing\":");
+        out.extend_from_slice(integer.format(self.processing.trunc() as i64).as_bytes());
+        out.extend_from_slice(b",\"date_start\":");
+        write_text(out, &self.date_start);
+        out.extend_from_slice(b",\"date_finish\":");
+        write_text(out, &self.date_finish);
+        if let Some(operating) = self.operating {
+            out.extend_from_slice(b",\"operating\":");
+            if operating.fract() == 0.0 && operating.abs() < 9.0e15 {
+                out.extend_from_slice(integer.format(operating as i64).as_bytes());
+            } else {
+                write_float(out, operating);
+            }
+        }
+        if let Some(reset_at) = self.operating_reset_at {
+            out.extend_from_slice(b",\"operating_reset_at\":");
+            out.extend_from_slice(integer.format(reset_at).as_bytes());
+        }
+        out.push(b'}');
+    }
+}
+
+/// A float as serde_json writes one (its own shortest round-trip digits), `null` when not
+/// finite: the same formatter is called, so the two paths cannot drift apart.
+fn write_float(out: &mut Vec<u8>, value: f64) {
+    use serde_json::ser::{CompactFormatter, Formatter};
+    let written = if value.is_finite() {
+        CompactFormatter.write_f64(out, value)
+    } else {
+        CompactFormatter.write_null(out)
+    };
+    // Writing into a Vec cannot fail.
+    debug_assert!(written.is_ok());
+}
+
+/// A string as [`crate::php_json`] writes it; dates need no escaping, so they are copied.
+fn write_text(out: &mut Vec<u8>, text: &str) {
+    let plain = text.bytes().all(|byte| {
+        byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b':' | b'+' | b'.' | b' ')
+    });
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else if crate::php_json::to_writer(&mut *out, text).is_err() {
+        // Writing into a Vec cannot fail; a string serializes without error.
+        out.extend_from_slice(b"null");
+    }
+}
+
 fn as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     // Truncation is what the portal does: its typed-int properties cut the fraction.
     serializer.serialize_i64(value.trunc() as i64)

@@ -17,12 +17,24 @@ pub fn extract(
     params: &mut Params,
     headers: &HeaderMap,
 ) -> Credentials {
-    let aplogin = params.shift_remove("aplogin");
-    let ap = params.shift_remove("ap");
-    let auth = params.shift_remove("auth");
-    let access_token = params.shift_remove("access_token");
+    // Most calls carry none of these names (the webhook is in the path): one look over the
+    // few names present is cheaper than hashing each of these for a lookup.
+    let carries_any = params
+        .keys()
+        .any(|name| name == "aplogin" || name == "ap" || AUTH_KEYS.contains(&name.as_str()));
+    let mut take = |name: &str| {
+        if carries_any {
+            params.shift_remove(name)
+        } else {
+            None
+        }
+    };
+    let aplogin = take("aplogin");
+    let ap = take("ap");
+    let auth = take("auth");
+    let access_token = take("access_token");
     for key in AUTH_KEYS {
-        params.shift_remove(key);
+        take(key);
     }
     if let Some((user, code)) = webhook {
         return Credentials::Webhook {

@@ -26,6 +26,11 @@ pub async fn gather(
                 limit: limits.max_params,
             }));
         }
+        if merged.is_empty() {
+            // The usual POST: nothing in the query, so the body's tree is the answer as it is
+            // (merging would hash and move every name again).
+            return Ok(from_body);
+        }
         for (name, value) in from_body {
             merged.insert(name, value);
         }

@@ -46,26 +46,19 @@ fn success_json(output: &MethodOutput, time: &Time) -> serde_json::Result<Vec<u8
         Answer::Value(value) => php_json::to_writer(&mut out, value)?,
         Answer::Written(json) => out.extend_from_slice(json.as_bytes()),
     }
-    let tail_at = out.len();
-    let tail = EnvelopeTail {
-        next: output.next,
-        total: output.total,
-        time,
-    };
-    php_json::to_writer(&mut out, &tail)?;
-    // The tail was written as an object of its own: its `{` becomes the comma after `result`.
-    out[tail_at] = b',';
+    let mut integer = itoa::Buffer::new();
+    if let Some(next) = output.next {
+        out.extend_from_slice(b",\"next\":");
+        out.extend_from_slice(integer.format(next).as_bytes());
+    }
+    if let Some(total) = output.total {
+        out.extend_from_slice(b",\"total\":");
+        out.extend_from_slice(integer.format(total).as_bytes());
+    }
+    out.extend_from_slice(b",\"time\":");
+    time.write_json(&mut out);
+    out.push(b'}');
     Ok(out)
-}
-
-/// What follows `result` in a success answer: `next`/`total` of lists, then `time`.
-#[derive(serde::Serialize)]
-struct EnvelopeTail<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<u64>,
-    time: &'a Time,
 }
 
 /// The error body, with the code's status; never a `time` block (spec §2.3).

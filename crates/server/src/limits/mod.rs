@@ -142,6 +142,11 @@ impl Limiter {
         self.state.ping().await
     }
 
+    /// Whether requests are counted per client at all (`admit` then needs the address).
+    pub fn counts_requests(&self) -> bool {
+        self.settings.bucket.is_some()
+    }
+
     /// Counts a request from `client`; `false` when the bucket overflows.
     pub async fn admit(&self, client: &str, now: f64) -> Result<bool, LimiterError> {
         match self.settings.bucket {

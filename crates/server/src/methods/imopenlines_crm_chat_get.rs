@@ -108,7 +108,7 @@ fn written_answer(chats: &[CrmChatRow]) -> Result<String, ApiError> {
 /// connectors, and escaping their two strings was most of the answer's writing, so each is
 /// escaped once per process. Keyed by the text it is made of, it can never be stale: a renamed
 /// connector is a new key.
-static CONNECTOR_PARTS: Mutex<Vec<(String, String, Arc<str>)>> = Mutex::new(Vec::new());
+static CONNECTOR_PARTS: Mutex<Vec<(Arc<str>, Arc<str>, Arc<str>)>> = Mutex::new(Vec::new());
 
 /// Entries [`CONNECTOR_PARTS`] keeps; more distinct connectors are written every time.
 const CONNECTOR_PARTS_KEPT: usize = 64;
@@ -118,9 +118,9 @@ fn connector_part(chat: &CrmChatRow) -> Result<Arc<str>, ApiError> {
     let mut parts = CONNECTOR_PARTS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let known = parts
-        .iter()
-        .find(|(id, title, _)| *id == chat.connector_id && *title == chat.connector_title);
+    let known = parts.iter().find(|(id, title, _)| {
+        same_text(id, &chat.connector_id) && same_text(title, &chat.connector_title)
+    });
     if let Some((_, _, part)) = known {
         return Ok(Arc::clone(part));
     }
@@ -134,12 +134,18 @@ fn connector_part(chat: &CrmChatRow) -> Result<Arc<str>, ApiError> {
     let part: Arc<str> = text.into();
     if parts.len() < CONNECTOR_PARTS_KEPT {
         parts.push((
-            chat.connector_id.clone(),
-            chat.connector_title.clone(),
+            Arc::clone(&chat.connector_id),
+            Arc::clone(&chat.connector_title),
             Arc::clone(&part),
         ));
     }
     Ok(part)
+}
+
+/// Equal strings; the same allocation (the usual case on SQLite, where rows share the
+/// remembered connector's strings) is known equal without reading them.
+fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
 }
 
 /// The connector keys of an entry, in the portal's order (after `CHAT_ID`, a string).

@@ -27,18 +27,47 @@ pub struct MethodDef {
     pub scopes: &'static [Scope],
     /// Whether the method may run inside `batch`.
     pub batchable: bool,
+    /// Whether the method never writes: its request may then read everything, credentials
+    /// included, from one database snapshot (`Store::on_one_snapshot`), which is cheaper.
+    /// A method that writes must not be marked: the snapshot would hide its own writes.
+    pub reads_only: bool,
     pub handler: Handler,
 }
 
 macro_rules! method {
     ($name:literal, $scopes:expr, $handler:expr) => {
-        method!($name, $scopes, $handler, batchable = true)
+        method!(
+            $name,
+            $scopes,
+            $handler,
+            batchable = true,
+            reads_only = false
+        )
     };
-    ($name:literal, $scopes:expr, $handler:expr, batchable = $batchable:literal) => {
+    ($name:literal, $scopes:expr, $handler:expr, reads_only) => {
+        method!(
+            $name,
+            $scopes,
+            $handler,
+            batchable = true,
+            reads_only = true
+        )
+    };
+    ($name:literal, $scopes:expr, $handler:expr, batchable = false) => {
+        method!(
+            $name,
+            $scopes,
+            $handler,
+            batchable = false,
+            reads_only = false
+        )
+    };
+    ($name:literal, $scopes:expr, $handler:expr, batchable = $batchable:literal, reads_only = $reads_only:literal) => {
         MethodDef {
             name: $name,
             scopes: $scopes,
             batchable: $batchable,
+            reads_only: $reads_only,
             handler: |ctx, params| Box::pin(($handler)(ctx, params)),
         }
     };
@@ -98,7 +127,7 @@ pub static METHODS: &[MethodDef] = &[
     method!("imconnector.send.status.reading",        CONNECTOR,   methods::imconnector_send_status::reading),
     method!("imconnector.status",                     CONNECTOR,   methods::imconnector_activate::status),
     method!("imconnector.unregister",                 CONNECTOR,   methods::imconnector_register::unregister),
-    method!("imopenlines.crm.chat.get",               IMOPENLINES, methods::imopenlines_crm_chat_get::call),
+    method!("imopenlines.crm.chat.get",               IMOPENLINES, methods::imopenlines_crm_chat_get::call, reads_only),
     method!("imopenlines.crm.chat.getlastid",         IMOPENLINES, methods::imopenlines_crm_chat_getlastid::call),
     method!("imopenlines.crm.chat.user.add",          IMOPENLINES, methods::imopenlines_crm_chat_user_add::call),
     method!("imopenlines.crm.chat.user.delete",       IMOPENLINES, methods::imopenlines_crm_chat_user_delete::call),

@@ -20,6 +20,13 @@ pub(super) const CRM_RECORD_ACCESS: &str = "SELECT r.assigned_by_id, u.departmen
      FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
      WHERE r.entity_type = $1 AND r.id = $2";
 
+/// The record's owner and `opened`, answered by the `crm_records_owner` index alone (SQLite's
+/// hot path; the owner's department comes from [`USER_DEPARTMENT`], remembered).
+pub(super) const CRM_RECORD_OWNER: &str =
+    "SELECT assigned_by_id, opened FROM crm_records WHERE entity_type = $1 AND id = $2";
+/// A user's department (users are few and change rarely: the SQLite reader remembers it).
+pub(super) const USER_DEPARTMENT: &str = "SELECT department_id FROM users WHERE id = $1";
+
 /// Everything a non-admin's read check needs, in one round trip: the record's owner, owner's
 /// department and `opened`, the reader's read level on the type (`$3` user, NULL when none is
 /// granted), and whether the owner's department lies in the reader's department subtree
@@ -55,10 +62,7 @@ fn sqlite_read_view(
     user: &UserRow,
 ) -> Result<Option<ReadViewRow>, StoreError> {
     let Some((assigned_by_id, assigned_department_id, opened)) =
-        reader.fetch_optional::<(Option<i64>, Option<i64>, bool)>(
-            CRM_RECORD_ACCESS,
-            &[&entity_type, &entity_id],
-        )?
+        sqlite_record_access(reader, entity_type, entity_id)?
     else {
         return Ok(None);
     };
@@ -81,6 +85,28 @@ fn sqlite_read_view(
         level,
         in_subtree,
     )))
+}
+
+/// [`CRM_RECORD_ACCESS`]'s row on SQLite: the record from its covering index, the owner's
+/// department from the memo (one index search per call instead of three).
+fn sqlite_record_access(
+    reader: &SqliteReader,
+    entity_type: &str,
+    entity_id: i64,
+) -> Result<Option<(Option<i64>, Option<i64>, bool)>, StoreError> {
+    let Some((assigned_by_id, opened)) = reader
+        .fetch_optional::<(Option<i64>, bool)>(CRM_RECORD_OWNER, &[&entity_type, &entity_id])?
+    else {
+        return Ok(None);
+    };
+    let department_id = match assigned_by_id {
+        Some(owner) => reader
+            .fetch_all_memo::<(Option<i64>,)>(USER_DEPARTMENT, &[&owner])?
+            .first()
+            .and_then(|(department,)| *department),
+        None => None,
+    };
+    Ok(Some((assigned_by_id, department_id, opened)))
 }
 
 impl Store {
@@ -175,9 +201,7 @@ impl Store {
         let entity_type = record.entity_type.as_str();
         let entity_id = record.id.get();
         let row: Option<(Option<i64>, Option<i64>, bool)> = match self.sqlite_reader() {
-            Some(reader) => {
-                reader.fetch_optional(CRM_RECORD_ACCESS, &[&entity_type, &entity_id])?
-            }
+            Some(reader) => sqlite_record_access(reader, entity_type, entity_id)?,
             None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_RECORD_ACCESS)
                 .bind(entity_type)
                 .bind(entity_id)

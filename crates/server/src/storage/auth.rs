@@ -91,59 +91,37 @@ impl Store {
         Ok(row)
     }
 
-    /// The webhooks of one user that are not revoked, each with the user; the caller
-    /// compares code hashes in constant time. Empty when the user does not exist.
-    pub async fn live_webhooks_with_user(
+    /// The user's live (not revoked) webhook whose stored code hash `matches`, with the user;
+    /// `None` when no webhook matches or the user does not exist.
+    ///
+    /// `matches` is asked about every live webhook of the user, matched or not, so that the
+    /// time taken does not tell which one matched (the caller compares in constant time).
+    /// Only the match is copied out of the rows.
+    pub async fn live_webhook_matching(
         &self,
         user_id: i64,
-    ) -> Result<Vec<(WebhookRow, UserRow)>, StoreError> {
-        let rows: Vec<WebhookUserRow> = match self.sqlite_reader() {
-            Some(reader) => reader
-                .fetch_all_memo(LIVE_WEBHOOKS_WITH_USER, &[&user_id])?
-                .to_vec(),
-            None => with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
-                .bind(user_id)
-                .fetch_all(pool)
-                .await)?,
+        matches: impl Fn(&str) -> bool,
+    ) -> Result<Option<(WebhookRow, UserRow)>, StoreError> {
+        let pick = |rows: &[WebhookUserRow]| {
+            rows.iter()
+                .fold(
+                    None,
+                    |found, row| if matches(&row.2) { Some(row) } else { found },
+                )
+                .map(webhook_and_user)
         };
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    id,
-                    user_id,
-                    code_sha256,
-                    scopes,
-                    expires_at,
-                    revoked,
-                    created_at,
-                    name,
-                    last_name,
-                    is_admin,
-                    active,
-                    department_id,
-                )| {
-                    let hook = WebhookRow {
-                        id,
-                        user_id,
-                        code_sha256,
-                        scopes,
-                        expires_at,
-                        revoked,
-                        created_at,
-                    };
-                    let user = UserRow {
-                        id: user_id,
-                        name,
-                        last_name,
-                        is_admin,
-                        active,
-                        department_id,
-                    };
-                    (hook, user)
-                },
-            )
-            .collect())
+        match self.sqlite_reader() {
+            Some(reader) => Ok(pick(
+                &reader.fetch_all_memo(LIVE_WEBHOOKS_WITH_USER, &[&user_id])?,
+            )),
+            None => {
+                let rows: Vec<WebhookUserRow> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
+                    .bind(user_id)
+                    .fetch_all(pool)
+                    .await)?;
+                Ok(pick(&rows))
+            }
+        }
     }
 
     /// The token whose access-token hash is `access_sha256`, with its user (`None` when the
@@ -200,4 +178,40 @@ impl Store {
             },
         ))
     }
+}
+
+/// A row of [`LIVE_WEBHOOKS_WITH_USER`] as its two records.
+fn webhook_and_user(row: &WebhookUserRow) -> (WebhookRow, UserRow) {
+    let (
+        id,
+        user_id,
+        code_sha256,
+        scopes,
+        expires_at,
+        revoked,
+        created_at,
+        name,
+        last_name,
+        is_admin,
+        active,
+        department_id,
+    ) = row.clone();
+    let hook = WebhookRow {
+        id,
+        user_id,
+        code_sha256,
+        scopes,
+        expires_at,
+        revoked,
+        created_at,
+    };
+    let user = UserRow {
+        id: user_id,
+        name,
+        last_name,
+        is_admin,
+        active,
+        department_id,
+    };
+    (hook, user)
 }

@@ -24,6 +24,8 @@ const STATEMENTS: &[(&str, &str)] = named![
     access::DEPARTMENT_SUBTREE,
     access::READ_LEVEL,
     access::CRM_RECORD_ACCESS,
+    access::CRM_RECORD_OWNER,
+    access::USER_DEPARTMENT,
     admin::INSERT_WEBHOOK,
     admin::ALL_WEBHOOKS,
     admin::REVOKE_WEBHOOK,

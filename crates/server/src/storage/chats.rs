@@ -3,13 +3,15 @@
 use super::{with_pool, Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::session::SessionFilter;
+use std::sync::Arc;
 
-/// One chat of a CRM record.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// One chat of a CRM record. The connector's strings are shared: a record's chats come from
+/// a handful of connectors, and on SQLite they are the remembered connector rows themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrmChatRow {
     pub chat_id: i64,
-    pub connector_id: String,
-    pub connector_title: String,
+    pub connector_id: Arc<str>,
+    pub connector_title: Arc<str>,
 }
 
 /// The chats of a record with any session status, the chat whose bound session changed
@@ -61,32 +63,42 @@ impl Store {
                 SessionFilter::ActiveOnly => CHAT_INDEX_RANGE_ACTIVE,
                 SessionFilter::All => CHAT_INDEX_RANGE_ANY,
             };
-            let connectors = reader.fetch_all_memo::<(String, String)>(ACTIVE_CONNECTORS, &[])?;
-            let rows: Vec<(i64, String)> = reader.fetch_all(range, &[&entity_type, &entity_id])?;
+            let connectors =
+                reader.fetch_all_memo::<(Arc<str>, Arc<str>)>(ACTIVE_CONNECTORS, &[])?;
             // The join of the query below, in memory: chats of switched-off connectors are
-            // left out, the others get their connector's title; the index order is kept.
-            return Ok(rows
-                .into_iter()
-                .filter_map(|(chat_id, connector_id)| {
-                    let (_, title) = connectors.iter().find(|(id, _)| *id == connector_id)?;
-                    Some(CrmChatRow {
+            // left out, the others share their connector's strings; the index order is kept.
+            let chats = reader.fetch_filtered(range, &[&entity_type, &entity_id], |row| {
+                let chat_id: i64 = row.get(0)?;
+                // Compared as bytes: no UTF-8 check, no copy.
+                let connector_id = row.get_ref(1)?.as_bytes().unwrap_or_default();
+                Ok(connectors
+                    .iter()
+                    .find(|(id, _)| id.as_bytes() == connector_id)
+                    .map(|(id, title)| CrmChatRow {
                         chat_id,
-                        connector_title: title.clone(),
-                        connector_id,
-                    })
-                })
-                .collect());
+                        connector_id: Arc::clone(id),
+                        connector_title: Arc::clone(title),
+                    }))
+            })?;
+            return Ok(chats);
         }
         let sql = match filter {
             SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE,
             SessionFilter::All => CHATS_OF_CRM_RECORD_ANY,
         };
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, CrmChatRow>(sql)
+        let rows: Vec<(i64, String, String)> = with_pool!(self.backend(), pool => sqlx::query_as(sql)
             .bind(entity_type)
             .bind(entity_id)
             .fetch_all(pool)
             .await)?;
-        Ok(rows)
+        Ok(rows
+            .into_iter()
+            .map(|(chat_id, connector_id, connector_title)| CrmChatRow {
+                chat_id,
+                connector_id: connector_id.into(),
+                connector_title: connector_title.into(),
+            })
+            .collect())
     }
 }
 

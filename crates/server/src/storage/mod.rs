@@ -188,6 +188,16 @@ impl Store {
         self.reader.as_deref()
     }
 
+    /// Runs `future`, a request that writes nothing, with all its reads of a SQLite file in
+    /// one read transaction: one snapshot, opened at its first read (see
+    /// `sqlite_reader::snapshot`). On PostgreSQL and in-memory SQLite it just runs `future`.
+    pub async fn on_one_snapshot<F: std::future::Future>(&self, future: F) -> F::Output {
+        match &self.reader {
+            Some(reader) => sqlite_reader::on_one_snapshot(Arc::clone(reader), future).await,
+            None => future.await,
+        }
+    }
+
     /// Whether the database answers (for readiness checks).
     pub async fn ping(&self) -> Result<(), StoreError> {
         with_pool!(&self.backend, pool => sqlx::query(PING).execute(pool).await.map(|_| ()))?;

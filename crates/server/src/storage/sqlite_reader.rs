@@ -11,7 +11,8 @@
 //! indexed read of a few rows on a WAL database costs microseconds and never waits for the
 //! writer (WAL readers read their snapshot), which is cheaper than any hand-off to a thread
 //! pool. Each statement is its own read transaction, so a read always sees every write
-//! committed before it began, through whichever connection wrote it.
+//! committed before it began, through whichever connection wrote it; a request that only
+//! reads may instead run all its reads in one transaction ([`snapshot`]).
 //!
 //! Memory: every connection has a page cache of its own; [`READER_CACHE_KIB`] keeps them small
 //! and the operating system's file cache (not counted in the process's RSS) holds the rest.
@@ -183,8 +184,39 @@ impl SqliteReader {
     where
         T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
     {
+        if let Some(result) = snapshot::with_snapshot(self, |conn, _| run(&conn.conn, sql, args)) {
+            return Ok(result?);
+        }
         let conn = self.take()?;
         let result = run(&conn.conn, sql, args);
+        self.give_back(conn);
+        Ok(result?)
+    }
+
+    /// Runs `sql` like [`SqliteReader::fetch_all`], keeping what `keep` makes of each row
+    /// (`None` leaves the row out): the row is read in place, so a column that only decides
+    /// whether to keep it is never copied out.
+    pub(crate) fn fetch_filtered<T>(
+        &self,
+        sql: &str,
+        args: &[&dyn ToSql],
+        mut keep: impl FnMut(&Row<'_>) -> rusqlite::Result<Option<T>>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut read = |conn: &mut ReaderConn| {
+            let mut out = Vec::new();
+            for_each_row(&conn.conn, sql, args, |row| {
+                if let Some(kept) = keep(row)? {
+                    out.push(kept);
+                }
+                Ok(())
+            })?;
+            Ok(out)
+        };
+        if let Some(result) = snapshot::with_snapshot(self, |conn, _| read(conn)) {
+            return Ok(result?);
+        }
+        let mut conn = self.take()?;
+        let result = read(&mut conn);
         self.give_back(conn);
         Ok(result?)
     }
@@ -200,8 +232,14 @@ impl SqliteReader {
     where
         T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error> + Send + Sync + 'static,
     {
+        let in_snapshot = snapshot::with_snapshot(self, |conn, version_checked| {
+            memo_run(conn, sql, args, version_checked)
+        });
+        if let Some(result) = in_snapshot {
+            return Ok(result?);
+        }
         let mut conn = self.take()?;
-        let result = memo_run(&mut conn, sql, args);
+        let result = memo_run(&mut conn, sql, args, &mut false);
         self.give_back(conn);
         Ok(result?)
     }
@@ -247,6 +285,21 @@ fn run<T>(conn: &Connection, sql: &str, args: &[&dyn ToSql]) -> rusqlite::Result
 where
     T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
 {
+    let mut out = Vec::new();
+    for_each_row(conn, sql, args, |row| {
+        out.push(T::try_from(row)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Binds `args` to `$1`, `$2`, … of the cached statement `sql` and hands each row to `each`.
+fn for_each_row(
+    conn: &Connection,
+    sql: &str,
+    args: &[&dyn ToSql],
+    mut each: impl FnMut(&Row<'_>) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(sql)?;
     for (position, value) in args.iter().enumerate() {
         let name = PARAMETER_NAMES[position];
@@ -255,28 +308,37 @@ where
         }
     }
     let mut rows = statement.raw_query();
-    let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(T::try_from(row)?);
+        each(row)?;
     }
-    Ok(out)
+    Ok(())
 }
 
+/// `version_checked`: whether the memo was already checked in the read transaction the
+/// statement runs in (a snapshot's); it is set once checked. Outside a snapshot every
+/// statement is a transaction of its own, so the caller passes a fresh `false`.
 fn memo_run<T>(
     conn: &mut ReaderConn,
     sql: &'static str,
     args: &[&dyn ToSql],
+    version_checked: &mut bool,
 ) -> rusqlite::Result<Arc<Vec<T>>>
 where
     T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error> + Send + Sync + 'static,
 {
-    let version: i64 = conn
-        .conn
-        .prepare_cached("PRAGMA data_version")?
-        .query_row([], |row| row.get(0))?;
-    if version != conn.data_version || conn.memo.len() >= MEMO_ENTRIES {
+    if !*version_checked {
+        let version: i64 = conn
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |row| row.get(0))?;
+        if version != conn.data_version {
+            conn.memo.clear();
+            conn.data_version = version;
+        }
+        *version_checked = true;
+    }
+    if conn.memo.len() >= MEMO_ENTRIES {
         conn.memo.clear();
-        conn.data_version = version;
     }
     let key = sql.as_ptr() as usize;
     let mut values = Vec::with_capacity(args.len());
@@ -316,6 +378,9 @@ fn owned_value(out: &rusqlite::types::ToSqlOutput<'_>) -> Option<rusqlite::types
 
 /// The names of `$1`…`$8`, the most any hot read binds.
 const PARAMETER_NAMES: [&str; 8] = ["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8"];
+
+mod snapshot;
+pub(crate) use snapshot::on_one_snapshot;
 
 #[cfg(test)]
 mod tests;

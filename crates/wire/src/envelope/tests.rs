@@ -63,3 +63,76 @@ fn operating_is_an_integer_only_when_whole_and_exact() {
     assert_eq!(operating(9.0e15), "9000000000000000.0");
     assert_eq!(operating(-9.0e15), "-9000000000000000.0");
 }
+
+/// `Time::write_json` (the hot path's writer) gives exactly the bytes of the serde path, for
+/// any numbers, dates that need escaping or not, and with or without the budget keys.
+mod written_time_block {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn both_ways(time: &Time) -> (String, String) {
+        let mut written = Vec::new();
+        time.write_json(&mut written);
+        let serialized = crate::php_json::to_string(time).unwrap();
+        (String::from_utf8(written).unwrap(), serialized)
+    }
+
+    #[test]
+    fn matches_the_serialized_block_on_a_usual_answer() {
+        let time = Time {
+            start: 1_764_601_200.0,
+            finish: 1_764_601_200.123_456,
+            duration: 0.123_456,
+            processing: 0.0,
+            date_start: "2025-12-01T15:00:00+00:00".into(),
+            date_finish: "2025-12-01T15:00:00+00:00".into(),
+            operating: Some(0.0),
+            operating_reset_at: Some(1_764_601_800),
+        };
+        let (written, serialized) = both_ways(&time);
+        assert_eq!(
+            written,
+            "{\"start\":1764601200,\"finish\":1764601200.123456,\"duration\":0.123456,\
+             \"processing\":0,\"date_start\":\"2025-12-01T15:00:00+00:00\",\
+             \"date_finish\":\"2025-12-01T15:00:00+00:00\",\"operating\":0,\
+             \"operating_reset_at\":1764601800}"
+        );
+        assert_eq!(written, serialized);
+    }
+
+    #[test]
+    fn escapes_a_date_as_php_would_and_writes_non_finite_floats_as_null() {
+        let time = Time {
+            start: -1.5,
+            finish: f64::NAN,
+            duration: f64::INFINITY,
+            processing: 2.9,
+            date_start: "01/12/2025 \"é\"".into(),
+            date_finish: String::new(),
+            operating: Some(f64::NEG_INFINITY),
+            operating_reset_at: None,
+        };
+        let (written, serialized) = both_ways(&time);
+        assert_eq!(written, serialized);
+        assert!(written.contains("\"finish\":null"), "{written}");
+        assert!(written.contains("01\\/12\\/2025"), "{written}");
+    }
+
+    proptest! {
+        #[test]
+        fn matches_the_serialized_block(
+            start in any::<f64>(),
+            finish in any::<f64>(),
+            duration in 0.0..1e6f64,
+            processing in any::<f64>(),
+            date_start in "[ -~]{0,30}",
+            date_finish in "\\PC{0,12}",
+            operating in proptest::option::of(prop_oneof![any::<f64>(), (0i64..1000).prop_map(|n| n as f64)]),
+            operating_reset_at in proptest::option::of(any::<i64>()),
+        ) {
+            let time = Time { start, finish, duration, processing, date_start, date_finish, operating, operating_reset_at };
+            let (written, serialized) = both_ways(&time);
+            prop_assert_eq!(written, serialized);
+        }
+    }
+}

@@ -55,8 +55,8 @@ fn only_exact_n_lists_everything() {
 fn row(chat_id: i64, connector_id: &str, connector_title: &str) -> CrmChatRow {
     CrmChatRow {
         chat_id,
-        connector_id: connector_id.to_owned(),
-        connector_title: connector_title.to_owned(),
+        connector_id: connector_id.into(),
+        connector_title: connector_title.into(),
     }
 }
 
