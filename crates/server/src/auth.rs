@@ -4,7 +4,7 @@
 //! they never reach a log. The checks and their error codes follow spec §3.2 and §10.
 
 use crate::domain::credentials::SecretHash;
-use crate::domain::scope::parse_scope_list;
+use crate::domain::scope::{parse_scope_list, Scope};
 use crate::rpc::{ApiError, AuthKind, Caller};
 use crate::storage::Store;
 use openlines_wire::ErrorCode;
@@ -58,7 +58,7 @@ async fn webhook(
     }
     Ok(Caller {
         user,
-        scopes: parse_scope_list(&hook.scopes).unwrap_or_default(),
+        scopes: scopes_of(&hook.scopes),
         auth: AuthKind::Webhook {
             webhook_id: hook.id,
         },
@@ -86,10 +86,32 @@ async fn oauth(store: &Store, token: &SecretString, now: i64) -> Result<Caller, 
     }
     Ok(Caller {
         user,
-        scopes: parse_scope_list(&row.scopes).unwrap_or_default(),
+        scopes: scopes_of(&row.scopes),
         auth: AuthKind::OAuth {
             client_id: row.client_id,
         },
         credential_hash: presented.as_str().to_owned(),
+    })
+}
+
+thread_local! {
+    /// The scope list this thread parsed last, as stored and as parsed.
+    static LAST_SCOPES: std::cell::RefCell<(String, Vec<Scope>)> =
+        const { std::cell::RefCell::new((String::new(), Vec::new())) };
+}
+
+/// The scopes of a stored list; an unreadable list grants none. Calls in a row mostly come
+/// with the same credential, so each thread keeps the last list it parsed (parsing cost more
+/// than the hash of the credential).
+fn scopes_of(stored: &str) -> Vec<Scope> {
+    LAST_SCOPES.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != stored || stored.is_empty() {
+            *last = (
+                stored.to_owned(),
+                parse_scope_list(stored).unwrap_or_default(),
+            );
+        }
+        last.1.clone()
     })
 }

@@ -107,8 +107,29 @@ impl ParamsBuilder {
 
     /// Adds every pair of a query string or `x-www-form-urlencoded` body.
     pub fn insert_query(&mut self, query: &str) -> Result<(), DecodeError> {
+        if query.bytes().any(|byte| byte == b'%' || byte == b'+') {
+            self.insert_encoded(query)
+        } else {
+            self.insert_plain(query)
+        }
+    }
+
+    /// Pairs that need decoding, through `form_urlencoded`.
+    fn insert_encoded(&mut self, query: &str) -> Result<(), DecodeError> {
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
             self.insert(&name, Value::String(value.into_owned()))?;
+        }
+        Ok(())
+    }
+
+    /// Pairs with nothing to decode (no `%`, no `+`: the usual call), split in place. The
+    /// same split as `form_urlencoded::parse` (pairs on `&`, empty ones skipped, the name
+    /// up to the first `=`), without its byte-by-byte decoding, which cost more than the
+    /// rest of a call's parameter handling.
+    fn insert_plain(&mut self, query: &str) -> Result<(), DecodeError> {
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            self.insert(name, Value::String(value.to_owned()))?;
         }
         Ok(())
     }

@@ -248,3 +248,18 @@ fn plain_names_are_kept_and_php_rewrites_the_others() {
         })
     );
 }
+
+proptest! {
+    /// The in-place split used when nothing needs decoding gives the same tree, and the same
+    /// refusals, as `form_urlencoded`'s parser on the same text.
+    #[test]
+    fn the_plain_split_decodes_as_form_urlencoded_does(query in "[a-zA-Z0-9_=&\\[\\]. é]{0,60}") {
+        let limits = Limits { max_params: 6, max_depth: 3 };
+        let mut plain = ParamsBuilder::new(limits);
+        let mut encoded = ParamsBuilder::new(limits);
+        let plain_result = plain.insert_plain(&query);
+        let encoded_result = encoded.insert_encoded(&query);
+        prop_assert_eq!(plain_result, encoded_result);
+        prop_assert_eq!(plain.finish(), encoded.finish());
+    }
+}
