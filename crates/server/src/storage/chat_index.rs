@@ -14,10 +14,17 @@
 pub(super) const DELETE_FOR_CHAT: &str = "DELETE FROM crm_chat_index WHERE chat_id = $1";
 
 /// The index rows of the sessions `$where` keeps (and their bindings), one per record and
-/// chat. `$1`..`$2` is the active status range
+/// chat, followed by `$order`. `$where` continues the `WHERE` (`AND …`, or empty). `$1`..`$2`
+/// is the active status range
 /// ([`crate::domain::session::SessionStatus::ACTIVE_FROM`], `ACTIVE_UNTIL`).
+///
+/// `CROSS JOIN` makes SQLite walk sessions first (by chat through `sessions_by_chat`), each
+/// session's bindings and its chat then found by key. Left to itself SQLite walked the
+/// bindings by record and looked each session and chat up at random: the 1 M fill took
+/// 7.6–7.9 s that way and 5.1–5.9 s this way (BENCHMARKS.md §1). PostgreSQL plans
+/// `CROSS JOIN … WHERE` as the inner join it is.
 macro_rules! index_rows {
-    ($where:literal) => {
+    ($where:literal, $($order:tt)*) => {
         concat!(
             "INSERT INTO crm_chat_index (entity_type, entity_id, chat_id, connector_id,
                  any_modified_at, any_session_id, active_modified_at, active_session_id)
@@ -25,17 +32,28 @@ macro_rules! index_rows {
                  MAX(s.id),
                  MAX(CASE WHEN s.status >= $1 AND s.status < $2 THEN s.modified_at END),
                  MAX(CASE WHEN s.status >= $1 AND s.status < $2 THEN s.id END)
-             FROM sessions s
-             JOIN session_crm_bindings b ON b.session_id = s.id
-             JOIN chats c ON c.id = s.chat_id ",
+             FROM sessions s CROSS JOIN session_crm_bindings b CROSS JOIN chats c
+             WHERE b.session_id = s.id AND c.id = s.chat_id ",
             $where,
-            " GROUP BY b.entity_type, b.entity_id, s.chat_id, c.connector_id"
+            " GROUP BY b.entity_type, b.entity_id, s.chat_id, c.connector_id",
+            $($order)*
         )
     };
 }
 
 /// The rows of one chat (`$3`), after [`DELETE_FOR_CHAT`].
-pub(super) const INSERT_FOR_CHAT: &str = index_rows!("WHERE s.chat_id = $3");
+pub(super) const INSERT_FOR_CHAT: &str = index_rows!("AND s.chat_id = $3", "");
+
+/// The order bulk fills insert in: the table's own key, which the two sort indexes start with
+/// too. PostgreSQL's hash aggregate would otherwise hand out rows in hash order, and inserting
+/// a million of them at random into four B-trees much larger than its buffer cache took 83 s
+/// against 42 s sorted (BENCHMARKS.md §1). SQLite's `GROUP BY` already yields this order, and
+/// with the whole group key named it sees so and sorts once.
+macro_rules! in_key_order {
+    () => {
+        " ORDER BY b.entity_type, b.entity_id, s.chat_id, c.connector_id"
+    };
+}
 
 /// The chat a session belongs to, for writes that know only the session.
 pub(super) const CHAT_OF_SESSION: &str = "SELECT chat_id FROM sessions WHERE id = $1";
@@ -46,15 +64,17 @@ pub(super) const DELETE_FOR_RECORD: &str =
 
 /// The rows of the chats an import touched (its temporary `import_chats` table), after
 /// [`DELETE_FOR_IMPORTED_CHATS`]. `$1`..`$2` as in [`INSERT_FOR_CHAT`].
-pub(super) const INSERT_FOR_IMPORTED_CHATS: &str =
-    index_rows!("WHERE s.chat_id IN (SELECT chat_id FROM import_chats)");
+pub(super) const INSERT_FOR_IMPORTED_CHATS: &str = index_rows!(
+    "AND s.chat_id IN (SELECT chat_id FROM import_chats)",
+    in_key_order!()
+);
 
 /// See [`INSERT_FOR_IMPORTED_CHATS`].
 pub(super) const DELETE_FOR_IMPORTED_CHATS: &str =
     "DELETE FROM crm_chat_index WHERE chat_id IN (SELECT chat_id FROM import_chats)";
 
 /// Every row, for an import into an empty table (see the module doc).
-pub(super) const FILL_ALL: &str = index_rows!("");
+pub(super) const FILL_ALL: &str = index_rows!("", in_key_order!());
 
 /// Locks chat `$1`'s row until the transaction ends (PostgreSQL; see [`ChatLock`]).
 pub(super) const LOCK_CHAT: &str = "SELECT id FROM chats WHERE id = $1 FOR UPDATE";

@@ -2,12 +2,14 @@
 //! time ([`super::import_rows`]), and the deferred reference checks that name the fixture line
 //! of every dangling reference ([`super::import_sql`]).
 //!
-//! A record is written to its table and its line number to a staging table; the chat
+//! A record is written to its table and, unless its references are known to exist already
+//! ([`super::import_known`]), its line number to a staging table; the chat
 //! shorthand's sessions and all CRM bindings are staged too, and applied in
 //! [`ImportWriter::finish`], when every line is in. The tables have no foreign keys, so rows
 //! of different tables may reach the database in any order; rows of one table keep their
 //! order where it matters (a later line for the same key wins).
 
+use super::import_known::KnownIds;
 use super::import_rows::{key_of, Batch, Ready, StatementSize, Value};
 use super::import_sql::{self as sql, Table};
 use super::{chat_index, ids, Backend, Store, StoreError};
@@ -207,6 +209,11 @@ pub struct ImportWriter {
     /// Imported session ids whose stored chat is not yet noted in `import_chats` (see
     /// [`sql::SESSIONS_OLD_CHATS_SQLITE`]); noted before their rows are sent.
     unnoted_sessions: Vec<i64>,
+    /// Whether `crm_chat_index` held rows before the import. If so, only the touched chats'
+    /// rows are rebuilt, and those are found through every chat's staged line number.
+    chat_index_existed: bool,
+    /// Connectors, lines and users known to exist (see [`KnownIds`]).
+    known: KnownIds,
 }
 
 impl ImportWriter {
@@ -230,12 +237,35 @@ impl ImportWriter {
             failed: false,
             sessions_existed: true,
             unnoted_sessions: Vec::new(),
+            chat_index_existed: true,
+            known: KnownIds::default(),
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
         }
         writer.sessions_existed = writer.holds_rows(sql::SESSIONS_EXIST).await?;
+        writer.chat_index_existed = writer.holds_rows(sql::CHAT_INDEX_EXISTS).await?;
+        writer.load_known().await?;
         Ok(writer)
+    }
+
+    /// Reads the stored ids of connectors, lines and users (see [`KnownIds`]).
+    async fn load_known(&mut self) -> Result<(), StoreError> {
+        let connectors: Vec<String> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::KNOWN_CONNECTORS)
+            .fetch_all(conn)
+            .await)?;
+        let lines: Vec<i64> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::KNOWN_LINES)
+            .fetch_all(conn)
+            .await)?;
+        let users: Vec<i64> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::KNOWN_USERS)
+            .fetch_all(conn)
+            .await)?;
+        connectors
+            .iter()
+            .for_each(|id| self.known.add_connector(id));
+        lines.into_iter().for_each(|id| self.known.add_line(id));
+        users.into_iter().for_each(|id| self.known.add_user(id));
+        Ok(())
     }
 
     /// Runs one of the `*_EXIST` queries of [`sql`].
@@ -371,6 +401,7 @@ impl ImportWriter {
         ];
         self.write(line, Row::new(Table::Users, &row.id, values))
             .await?;
+        self.known.add_user(row.id);
         self.remember("user", row.id, "", line).await
     }
 
@@ -432,6 +463,9 @@ impl ImportWriter {
         let key = (row.entity_type, row.id);
         self.write(line, Row::new(Table::CrmRecords, &key, values))
             .await?;
+        if self.known.has_user_or_none(row.assigned_by_id) {
+            return Ok(());
+        }
         self.remember("crm", row.id, row.entity_type, line).await
     }
 
@@ -505,7 +539,9 @@ impl ImportWriter {
         let values = vec![id.into(), title.into(), active.into()];
         let row =
             Row::new(Table::Connectors, &id, values).giving(&[title.is_some(), active.is_some()]);
-        self.write(line, row).await
+        self.write(line, row).await?;
+        self.known.add_connector(id);
+        Ok(())
     }
 
     /// An open line; `None` keeps (or defaults) name and active flag.
@@ -518,7 +554,9 @@ impl ImportWriter {
     ) -> Result<(), WriteError> {
         let values = vec![id.into(), name.into(), active.into()];
         let row = Row::new(Table::Lines, &id, values).giving(&[name.is_some(), active.is_some()]);
-        self.write(line, row).await
+        self.write(line, row).await?;
+        self.known.add_line(id);
+        Ok(())
     }
 
     pub async fn chat(&mut self, line: i64, row: &ChatUpsert) -> Result<(), WriteError> {
@@ -532,6 +570,11 @@ impl ImportWriter {
         ];
         self.write(line, Row::new(Table::Chats, &row.id, values))
             .await?;
+        let checked =
+            self.known.has_connector(&row.connector_id) && self.known.has_line(row.line_id);
+        if checked && !self.chat_index_existed {
+            return Ok(());
+        }
         self.remember("chat", row.id, "", line).await
     }
 
@@ -547,6 +590,7 @@ impl ImportWriter {
         let values = vec![chat_id.into(), status.into(), line.into()];
         self.write(line, Row::new(Table::StagedShorthand, &chat_id, values))
             .await?;
+        // The shorthand row names the line whose bindings count (see `import_binding_owners`).
         self.stage_bindings("chat", chat_id, crm, line).await
     }
 
@@ -577,7 +621,8 @@ impl ImportWriter {
     }
 
     /// Stages `crm` as the bindings of `owner` from this line on: the owner's latest line is
-    /// what counts at the end, so a later line replaces these.
+    /// what counts at the end, so a later line replaces these. A chat's latest line is the
+    /// one its staged shorthand row names, so only sessions note theirs here.
     async fn stage_bindings(
         &mut self,
         owner: &str,
@@ -585,10 +630,12 @@ impl ImportWriter {
         crm: &[(&str, i64)],
         line: i64,
     ) -> Result<(), WriteError> {
-        let values = vec![owner.into(), owner_id.into(), line.into()];
-        let key = (owner, owner_id);
-        self.write(line, Row::new(Table::StagedBindingOwners, &key, values))
-            .await?;
+        if owner != "chat" {
+            let values = vec![owner.into(), owner_id.into(), line.into()];
+            let key = (owner, owner_id);
+            self.write(line, Row::new(Table::StagedBindingOwners, &key, values))
+                .await?;
+        }
         for (entity_type, entity_id) in crm {
             let values = vec![
                 owner.into(),
@@ -654,7 +701,7 @@ impl ImportWriter {
             ImportTx::Postgres(_) => exec!(self, ids::RAISE_AFTER_IMPORT_PG)?,
         }
         let (from, until) = (SessionStatus::ACTIVE_FROM, SessionStatus::ACTIVE_UNTIL);
-        if self.holds_rows(sql::CHAT_INDEX_EXISTS).await? {
+        if self.chat_index_existed {
             for statement in sql::TOUCHED_CHATS {
                 exec!(self, *statement)?;
             }

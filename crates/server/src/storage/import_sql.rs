@@ -3,10 +3,11 @@
 //! that apply staged sessions and bindings at the end, and the shape of each multi-row
 //! upsert ([`RowsSql`]).
 //!
-//! While a file loads, every record's line number goes into `import_lines`, so the checks at
-//! the end can run in SQL (constant memory, however large the file) and still say which line
-//! is wrong. The chat shorthand's sessions and all CRM bindings are staged the same way and
-//! applied at the end, so lines may come in any order.
+//! While a file loads, a record's line number goes into `import_lines`, so the checks at the
+//! end can run in SQL (constant memory, however large the file) and still say which line is
+//! wrong; a record whose references are known to exist as it arrives is left out (see
+//! [`super::import_known`]). The chat shorthand's sessions and all CRM bindings are staged the
+//! same way and applied at the end, so lines may come in any order.
 
 use super::import_rows::RowsSql;
 
@@ -23,8 +24,10 @@ pub(super) const DROP_TEMP_TABLES: &[&str] = &[
 pub(super) const CREATE_TEMP_TABLES: &[&str] = &[
     "CREATE TEMPORARY TABLE import_lines (kind TEXT NOT NULL, int_id BIGINT NOT NULL, text_id TEXT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (kind, int_id, text_id))",
     "CREATE TEMPORARY TABLE import_bindings (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, entity_type TEXT NOT NULL, entity_id BIGINT NOT NULL, line BIGINT NOT NULL)",
-    // The last line that gave each owner bindings: only that line's bindings count, so a
-    // later line replaces an earlier one's (or clears them with `"crm": []`).
+    // The last line that gave each session bindings: only that line's bindings count, so a
+    // later line replaces an earlier one's (or clears them with `"crm": []`). A chat's
+    // shorthand bindings count from its last line in `import_shorthand`, which is the same
+    // line, so chats are not listed here (one staged row less for every chat).
     "CREATE TEMPORARY TABLE import_binding_owners (owner TEXT NOT NULL, owner_id BIGINT NOT NULL, line BIGINT NOT NULL, PRIMARY KEY (owner, owner_id))",
     "CREATE TEMPORARY TABLE import_shorthand (chat_id BIGINT PRIMARY KEY, status BIGINT NOT NULL, line BIGINT NOT NULL)",
     // The chats whose chat.get index rows the import may change ([`TOUCHED_CHATS`]).
@@ -68,6 +71,16 @@ pub(super) const TOUCHED_CHATS: &[&str] = &[
     // Filled after ANALYZE_STAGING; without statistics PostgreSQL would guess its size.
     "ANALYZE import_chats",
 ];
+
+/// The ids of the small tables the reference checks look into, read when the import begins
+/// (see [`super::import_known`]; at most `MAX_KNOWN` of each, the limit written in).
+pub(super) const KNOWN_CONNECTORS: &str = "SELECT id FROM connectors LIMIT 65536";
+
+/// See [`KNOWN_CONNECTORS`].
+pub(super) const KNOWN_LINES: &str = "SELECT id FROM lines LIMIT 65536";
+
+/// See [`KNOWN_CONNECTORS`].
+pub(super) const KNOWN_USERS: &str = "SELECT id FROM users LIMIT 65536";
 
 /// Whether the table holds any row, asked before the import writes to it: an import into
 /// empty tables skips the statements that only fix up earlier rows.
@@ -126,8 +139,11 @@ pub(super) const REFERENCE_CHECKS: &[&str] = &[
         OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id)
      ORDER BY 1 LIMIT $1",
     "SELECT b.line, 'binding to ' || b.entity_type || ' ' || b.entity_id || ', which does not exist'
-     FROM import_bindings b
-     JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
+     FROM (SELECT b.line, b.entity_type, b.entity_id FROM import_bindings b
+           JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
+           UNION ALL
+           SELECT b.line, b.entity_type, b.entity_id FROM import_bindings b
+           JOIN import_shorthand h ON b.owner = 'chat' AND h.chat_id = b.owner_id AND h.line = b.line) b
      WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)
      ORDER BY 1 LIMIT $1",
 ];
@@ -163,10 +179,9 @@ pub(super) const CLEAR_REPLACED_BINDINGS: &str = "
     DELETE FROM session_crm_bindings WHERE session_id IN (
         SELECT o.owner_id FROM import_binding_owners o WHERE o.owner = 'session'
         UNION
-        SELECT s.id FROM import_binding_owners o JOIN sessions s
-            ON o.owner = 'chat' AND s.shorthand_chat_id = o.owner_id)";
+        SELECT s.id FROM import_shorthand h JOIN sessions s ON s.shorthand_chat_id = h.chat_id)";
 
-/// The bindings of each owner's last line. A binding given twice is stored once; `ON
+/// The bindings of each owner's last line (a chat's: its last line in `import_shorthand`). A binding given twice is stored once; `ON
 /// CONFLICT` skips the repeats, which costs less than `UNION` sorting every row to find them.
 /// (`WHERE TRUE` tells SQLite's parser that `ON CONFLICT` is not a join's `ON`.)
 pub(super) const INSERT_STAGED_BINDINGS: &str = "
@@ -176,8 +191,8 @@ pub(super) const INSERT_STAGED_BINDINGS: &str = "
     WHERE b.owner = 'session'
     UNION ALL
     SELECT s.id, b.entity_type, b.entity_id FROM import_bindings b
-    JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
-    JOIN sessions s ON b.owner = 'chat' AND s.shorthand_chat_id = b.owner_id
+    JOIN import_shorthand h ON b.owner = 'chat' AND h.chat_id = b.owner_id AND h.line = b.line
+    JOIN sessions s ON s.shorthand_chat_id = b.owner_id
     WHERE TRUE
     ON CONFLICT DO NOTHING";
 

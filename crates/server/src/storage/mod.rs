@@ -27,6 +27,7 @@ pub mod events_offline;
 pub mod export;
 mod ids;
 pub mod import;
+mod import_known;
 mod import_rows;
 mod import_sql;
 pub mod oauth;
