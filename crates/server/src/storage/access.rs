@@ -20,8 +20,8 @@ pub(super) const CRM_RECORD_ACCESS: &str = "SELECT r.assigned_by_id, u.departmen
      FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
      WHERE r.entity_type = $1 AND r.id = $2";
 
-/// The record's owner and `opened`, answered by the `crm_records_owner` index alone (SQLite's
-/// hot path; the owner's department comes from [`USER_DEPARTMENT`], remembered).
+/// The record's owner and `opened` (SQLite's hot path: the owner's department comes from
+/// [`USER_DEPARTMENT`], remembered, instead of a join to `users` on every call).
 pub(super) const CRM_RECORD_OWNER: &str =
     "SELECT assigned_by_id, opened FROM crm_records WHERE entity_type = $1 AND id = $2";
 /// A user's department (users are few and change rarely: the SQLite reader remembers it).
@@ -87,8 +87,8 @@ fn sqlite_read_view(
     )))
 }
 
-/// [`CRM_RECORD_ACCESS`]'s row on SQLite: the record from its covering index, the owner's
-/// department from the memo (one index search per call instead of three).
+/// [`CRM_RECORD_ACCESS`]'s row on SQLite: the record by its key, the owner's department from
+/// the memo (two B-tree searches per call instead of three).
 fn sqlite_record_access(
     reader: &SqliteReader,
     entity_type: &str,

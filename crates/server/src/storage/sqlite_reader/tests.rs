@@ -99,3 +99,82 @@ fn refuses_to_write() {
         .unwrap_err();
     assert!(matches!(err, StoreError::Sqlite(_)), "{err:?}");
 }
+
+/// A request on one snapshot reads one state of the file from its first read to its end, its
+/// memo included, and gives its connection back; the next request sees the write.
+#[tokio::test]
+async fn a_snapshot_reads_one_state_and_the_next_request_sees_the_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let writer = Connection::open(&path).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA journal_mode=WAL; CREATE TABLE k (id TEXT, title TEXT);
+             INSERT INTO k VALUES ('x', 'X');",
+        )
+        .unwrap();
+    let reader = Arc::new(SqliteReader::new(&path));
+    const TITLES: &str = "SELECT title FROM k WHERE id = $1";
+    const COUNT: &str = "SELECT COUNT(*) FROM k";
+    let read = |reader: &SqliteReader| {
+        let titles = reader.fetch_all_memo::<(String,)>(TITLES, &[&"x"]).unwrap();
+        let count = reader
+            .fetch_optional::<(i64,)>(COUNT, &[])
+            .unwrap()
+            .unwrap()
+            .0;
+        (titles[0].0.clone(), count)
+    };
+    let during = on_one_snapshot(Arc::clone(&reader), async {
+        let first = read(&reader);
+        writer
+            .execute_batch("UPDATE k SET title = 'renamed'; INSERT INTO k VALUES ('y', 'Y');")
+            .unwrap();
+        let second = read(&reader);
+        (first, second)
+    })
+    .await;
+    assert_eq!(during.0, ("X".to_owned(), 1));
+    assert_eq!(
+        during.1,
+        ("X".to_owned(), 1),
+        "one snapshot for the whole request"
+    );
+    // The snapshot's connection went back to the pool with its transaction ended: the next
+    // read, inside a snapshot or not, sees the write.
+    assert_eq!(reader.idle.lock().unwrap().len(), 1);
+    assert_eq!(read(&reader), ("renamed".to_owned(), 2));
+    let next = on_one_snapshot(Arc::clone(&reader), async { read(&reader) }).await;
+    assert_eq!(next, ("renamed".to_owned(), 2));
+}
+
+/// A snapshot on one reader leaves the reads of another reader alone.
+#[tokio::test]
+async fn a_snapshot_belongs_to_its_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one.db"), dir.path().join("two.db"));
+    for (path, value) in [(&one, 1), (&two, 2)] {
+        Connection::open(path)
+            .unwrap()
+            .execute_batch(&format!(
+                "PRAGMA journal_mode=WAL; CREATE TABLE t (a INTEGER); INSERT INTO t VALUES ({value});"
+            ))
+            .unwrap();
+    }
+    let (first, second) = (Arc::new(SqliteReader::new(&one)), SqliteReader::new(&two));
+    let values = on_one_snapshot(Arc::clone(&first), async {
+        let a = first
+            .fetch_optional::<(i64,)>("SELECT a FROM t", &[])
+            .unwrap()
+            .unwrap()
+            .0;
+        let b = second
+            .fetch_optional::<(i64,)>("SELECT a FROM t", &[])
+            .unwrap()
+            .unwrap()
+            .0;
+        (a, b)
+    })
+    .await;
+    assert_eq!(values, (1, 2));
+}
