@@ -108,7 +108,10 @@ fn written_answer(chats: &[CrmChatRow]) -> Result<String, ApiError> {
 /// connectors, and escaping their two strings was most of the answer's writing, so each is
 /// escaped once per process. Keyed by the text it is made of, it can never be stale: a renamed
 /// connector is a new key.
-static CONNECTOR_PARTS: Mutex<Vec<(Arc<str>, Arc<str>, Arc<str>)>> = Mutex::new(Vec::new());
+static CONNECTOR_PARTS: Mutex<Vec<ConnectorPart>> = Mutex::new(Vec::new());
+
+/// (connector id, title, the escaped text written for them).
+type ConnectorPart = (Arc<str>, Arc<str>, Arc<str>);
 
 /// Entries [`CONNECTOR_PARTS`] keeps; more distinct connectors are written every time.
 const CONNECTOR_PARTS_KEPT: usize = 64;

@@ -48,6 +48,9 @@ pub(super) const CRM_READ_VIEW: &str = "WITH RECURSIVE subtree (id) AS (
      FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
      WHERE r.entity_type = $1 AND r.id = $2";
 
+/// A row of [`CRM_RECORD_ACCESS`]: owner, owner's department, `opened`.
+type RecordAccessRow = (Option<i64>, Option<i64>, bool);
+
 /// A row of [`CRM_READ_VIEW`].
 type ReadViewRow = (Option<i64>, Option<i64>, bool, Option<String>, bool);
 
@@ -93,7 +96,7 @@ fn sqlite_record_access(
     reader: &SqliteReader,
     entity_type: &str,
     entity_id: i64,
-) -> Result<Option<(Option<i64>, Option<i64>, bool)>, StoreError> {
+) -> Result<Option<RecordAccessRow>, StoreError> {
     let Some((assigned_by_id, opened)) = reader
         .fetch_optional::<(Option<i64>, bool)>(CRM_RECORD_OWNER, &[&entity_type, &entity_id])?
     else {
@@ -200,7 +203,7 @@ impl Store {
     ) -> Result<Option<CrmRecordAccess>, StoreError> {
         let entity_type = record.entity_type.as_str();
         let entity_id = record.id.get();
-        let row: Option<(Option<i64>, Option<i64>, bool)> = match self.sqlite_reader() {
+        let row: Option<RecordAccessRow> = match self.sqlite_reader() {
             Some(reader) => sqlite_record_access(reader, entity_type, entity_id)?,
             None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_RECORD_ACCESS)
                 .bind(entity_type)
