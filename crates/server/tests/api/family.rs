@@ -312,3 +312,32 @@ async fn unknown_entity_type_with_an_explicit_chat_is_not_in_crm() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_unknown_entity_type_is_refused_to_a_non_admin() {
+    // The permission check resolves an unknown type to "undefined", which only admins pass
+    // (spec §7.1 note 4): Lena is refused before any chat is looked at.
+    let app = TestApp::demo().await;
+    for (method, text) in [
+        (
+            "imopenlines.crm.chat.user.add",
+            "Access denied! You don't have access to join user to chat",
+        ),
+        (
+            "imopenlines.crm.chat.user.delete",
+            "Access denied! You don't have access to join user to chat",
+        ),
+        (
+            "imopenlines.crm.message.add",
+            "Access denied! You don't have access to this action",
+        ),
+    ] {
+        app.call(
+            LIMITED_HOOK,
+            method,
+            json!({"CRM_ENTITY_TYPE":"invoice","CRM_ENTITY":1205,"CHAT_ID":1763,"USER_ID":5,"MESSAGE":"hi"}),
+        )
+        .await
+        .assert_error(403, error("ACCESS_DENIED", text));
+    }
+}
