@@ -209,3 +209,24 @@ async fn generated_data_survives_export_and_import() {
     let chats: Vec<i64> = (1..=150).step_by(7).collect();
     round_trip(&app, &records, &chats, &sessions[..40]).await;
 }
+
+#[tokio::test]
+async fn a_token_imported_without_an_expiry_lives_one_hour_from_the_import() {
+    // An empty store on the suite's engine; the import runs at a fixed moment so the expiry
+    // it gives is exact, and the export shows it.
+    let app = TestApp::with_settings(crate::helpers::quiet_settings(), &[]).await;
+    let lines = r#"{"type":"user","id":1,"name":"Admin","admin":true}
+{"type":"token","user_id":1,"access_token":"no-expiry","scopes":["crm"]}
+"#;
+    openlines::dataset::import::import(&app.store, lines.as_bytes(), 1_700_000_000, |_| {})
+        .await
+        .unwrap();
+    let exported = export_text(&app).await;
+    let token = exported
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .find(|line| line["type"] == "token")
+        .unwrap();
+    // 1,700,000,000 is 2023-11-14T22:13:20Z; the default lifetime is 3,600 s.
+    assert_eq!(token["expires_at"], json!("2023-11-14T23:13:20Z"));
+}

@@ -312,3 +312,51 @@ async fn unknown_entity_type_with_an_explicit_chat_is_not_in_crm() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_unknown_entity_type_is_refused_to_a_non_admin() {
+    // The permission check resolves an unknown type to "undefined", which only admins pass
+    // (spec §7.1 note 4): Lena is refused before any chat is looked at.
+    let app = TestApp::demo().await;
+    for (method, text) in [
+        (
+            "imopenlines.crm.chat.user.add",
+            "Access denied! You don't have access to join user to chat",
+        ),
+        (
+            "imopenlines.crm.chat.user.delete",
+            "Access denied! You don't have access to join user to chat",
+        ),
+        (
+            "imopenlines.crm.message.add",
+            "Access denied! You don't have access to this action",
+        ),
+    ] {
+        app.call(
+            LIMITED_HOOK,
+            method,
+            json!({"CRM_ENTITY_TYPE":"invoice","CRM_ENTITY":1205,"CHAT_ID":1763,"USER_ID":5,"MESSAGE":"hi"}),
+        )
+        .await
+        .assert_error(403, error("ACCESS_DENIED", text));
+    }
+}
+
+#[tokio::test]
+async fn an_empty_chat_id_means_the_records_latest_chat() {
+    // PHP's empty(): "" and 0 are no CHAT_ID, so the record's latest chat (1763) is used.
+    let app = TestApp::demo().await;
+    let body = |chat_id: Value| json!({"CRM_ENTITY_TYPE":"lead","CRM_ENTITY":1205,"USER_ID":1,"CHAT_ID":chat_id});
+    let added = app
+        .call(ADMIN_HOOK, "imopenlines.crm.chat.user.add", body(json!("")))
+        .await;
+    assert_eq!(added.result(), &json!(1763));
+    let removed = app
+        .call(
+            ADMIN_HOOK,
+            "imopenlines.crm.chat.user.delete",
+            body(json!(0)),
+        )
+        .await;
+    assert_eq!(removed.result(), &json!(1763));
+}

@@ -323,3 +323,37 @@ async fn webhook_commands_create_list_and_revoke() {
         .status
         .success());
 }
+
+/// A lead line of exactly `bytes` bytes, its newline included.
+fn lead_line_of(bytes: usize) -> String {
+    let frame = r#"{"type":"lead","id":1,"title":""}"#.len() + 1;
+    format!(
+        "{{\"type\":\"lead\",\"id\":1,\"title\":\"{}\"}}\n",
+        "a".repeat(bytes - frame)
+    )
+}
+
+#[tokio::test]
+async fn a_line_may_be_exactly_one_mebibyte_and_not_one_byte_more() {
+    use openlines::dataset::import::{import, ImportError, LineError};
+    // The documented limit (docs/FIXTURES.md), written out so the test does not follow the code.
+    const ONE_MIB: usize = 1_048_576;
+    let app = TestApp::with_settings(crate::helpers::quiet_settings(), &[]).await;
+    let longest = lead_line_of(ONE_MIB);
+    assert_eq!(longest.len(), ONE_MIB);
+    import(&app.store, longest.as_bytes(), 1_700_000_000, |_| {})
+        .await
+        .unwrap();
+    let too_long = lead_line_of(ONE_MIB + 1);
+    let refused = import(&app.store, too_long.as_bytes(), 1_700_000_000, |_| {}).await;
+    let Err(ImportError::Invalid(errors)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(
+        errors,
+        vec![LineError {
+            line: 1,
+            message: "line is longer than 1048576 bytes".to_owned()
+        }]
+    );
+}
