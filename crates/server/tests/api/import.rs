@@ -357,3 +357,18 @@ async fn a_line_may_be_exactly_one_mebibyte_and_not_one_byte_more() {
         }]
     );
 }
+
+/// At most 50 bad lines are reported (docs/FIXTURES.md): the first 50, in order, however many
+/// more there are (a cargo-mutants survivor: `<` read as `<=` reported 51).
+#[tokio::test]
+async fn at_most_fifty_bad_lines_are_reported() {
+    use openlines::dataset::import::{import, ImportError};
+    let app = TestApp::with_settings(crate::helpers::quiet_settings(), &[]).await;
+    let file = "not json\n".repeat(60);
+    let refused = import(&app.store, file.as_bytes(), 1_700_000_000, |_| {}).await;
+    let Err(ImportError::Invalid(errors)) = refused else {
+        panic!("{refused:?}");
+    };
+    let lines: Vec<u64> = errors.iter().map(|error| error.line).collect();
+    assert_eq!(lines, (1..=50).collect::<Vec<u64>>());
+}
