@@ -11,3 +11,4 @@ pub mod event;
 pub mod permission;
 pub mod scope;
 pub mod session;
+pub mod user;

@@ -4,8 +4,8 @@
 use super::args::php_numeric_int;
 use super::crm_read::{read_access, Readable};
 use crate::domain::crm::{CrmEntityId, CrmEntityType, CrmRef};
+use crate::domain::user::User;
 use crate::rpc::{ApiError, CallContext};
-use crate::storage::auth::UserRow;
 use openlines_wire::params::{php_empty, Params};
 use openlines_wire::ErrorCode;
 use serde_json::Value;
@@ -42,7 +42,7 @@ pub fn crm_params_empty(params: &Params) -> bool {
 pub async fn can_read_record(
     ctx: &CallContext,
     record: Option<CrmRef>,
-    user: Option<&UserRow>,
+    user: Option<&User>,
 ) -> Result<bool, ApiError> {
     let Some(record) = record else {
         return Ok(ctx.caller.user.is_admin && user.is_none());
@@ -80,7 +80,7 @@ pub async fn chat_or_latest(
 }
 
 /// The user named by `USER_ID`, checked for existence and activity.
-pub async fn active_user(ctx: &CallContext, user_id: i64) -> Result<UserRow, ApiError> {
+pub async fn active_user(ctx: &CallContext, user_id: i64) -> Result<User, ApiError> {
     match ctx.state.store().user(user_id).await? {
         Some(user) if user.active => Ok(user),
         _ => Err(ApiError::new(ErrorCode::CrmChatUserNotActive)),

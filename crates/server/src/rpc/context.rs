@@ -2,8 +2,8 @@
 
 use crate::domain::event::Actor;
 use crate::domain::scope::Scope;
+use crate::domain::user::User;
 use crate::state::AppState;
-use crate::storage::auth::UserRow;
 
 /// How the caller authenticated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub enum AuthKind {
 /// An authenticated caller: the user the call runs as and the scopes it was granted.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub user: UserRow,
+    pub user: User,
     pub scopes: Vec<Scope>,
     pub auth: AuthKind,
     /// SHA-256 hex of the presented webhook code or token (to match scoped fault switches).

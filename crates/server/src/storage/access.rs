@@ -1,10 +1,10 @@
 //! What CRM permission checks read: the reader's departments and grants, the record's owner.
 
-use super::auth::UserRow;
 use super::sqlite_reader::SqliteReader;
 use super::{with_pool, Store, StoreError};
 use crate::domain::crm::{CrmRecordAccess, CrmRef};
 use crate::domain::permission::{ReadLevel, Reader};
+use crate::domain::user::User;
 
 /// A department and every department below it. (The cast lets PostgreSQL prepare the
 /// statement without being told the parameter's type, as the catalog test does.)
@@ -62,7 +62,7 @@ fn sqlite_read_view(
     reader: &SqliteReader,
     entity_type: &str,
     entity_id: i64,
-    user: &UserRow,
+    user: &User,
 ) -> Result<Option<ReadViewRow>, StoreError> {
     let Some((assigned_by_id, assigned_department_id, opened)) =
         sqlite_record_access(reader, entity_type, entity_id)?
@@ -119,7 +119,7 @@ impl Store {
     pub async fn crm_read_view(
         &self,
         record: CrmRef,
-        user: &UserRow,
+        user: &User,
     ) -> Result<Option<(CrmRecordAccess, ReadLevel, Reader)>, StoreError> {
         let entity_type = record.entity_type.as_str();
         let entity_id = record.id.get();
@@ -159,7 +159,7 @@ impl Store {
     }
 
     /// The permission view of `user`: their department and every department below it.
-    pub async fn reader(&self, user: &UserRow) -> Result<Reader, StoreError> {
+    pub async fn reader(&self, user: &User) -> Result<Reader, StoreError> {
         let department_subtree = match user.department_id {
             None => Vec::new(),
             Some(root) => {

@@ -1,17 +1,7 @@
 //! What authentication reads: users, webhooks, OAuth tokens.
 
 use super::{with_pool, Store, StoreError};
-
-/// A portal user.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct UserRow {
-    pub id: i64,
-    pub name: String,
-    pub last_name: String,
-    pub is_admin: bool,
-    pub active: bool,
-    pub department_id: Option<i64>,
-}
+use crate::domain::user::User;
 
 /// An incoming webhook (its code only as a hash).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -50,8 +40,11 @@ pub(super) const TOKEN_WITH_USER: &str =
      FROM oauth_tokens t LEFT JOIN users u ON u.id = t.user_id
      WHERE t.access_sha256 = $1";
 
+/// A row of [`USER_BY_ID`].
+type UserFields = (i64, String, String, bool, bool, Option<i64>);
+
 /// A row of [`LIVE_WEBHOOKS_WITH_USER`].
-type WebhookUserRow = (
+type WebhookUser = (
     i64,
     i64,
     String,
@@ -67,7 +60,7 @@ type WebhookUserRow = (
 );
 
 /// A row of [`TOKEN_WITH_USER`].
-type TokenUserRow = (
+type TokenUser = (
     String,
     i64,
     String,
@@ -83,12 +76,21 @@ type TokenUserRow = (
 
 impl Store {
     /// The user with this id.
-    pub async fn user(&self, id: i64) -> Result<Option<UserRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, UserRow>(USER_BY_ID)
+    pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let row: Option<UserFields> = with_pool!(self.backend(), pool => sqlx::query_as(USER_BY_ID)
         .bind(id)
         .fetch_optional(pool)
         .await)?;
-        Ok(row)
+        Ok(row.map(
+            |(id, name, last_name, is_admin, active, department_id)| User {
+                id,
+                name,
+                last_name,
+                is_admin,
+                active,
+                department_id,
+            },
+        ))
     }
 
     /// The user's live (not revoked) webhook whose stored code hash `matches`, with the user;
@@ -101,8 +103,8 @@ impl Store {
         &self,
         user_id: i64,
         matches: impl Fn(&str) -> bool,
-    ) -> Result<Option<(WebhookRow, UserRow)>, StoreError> {
-        let pick = |rows: &[WebhookUserRow]| {
+    ) -> Result<Option<(WebhookRow, User)>, StoreError> {
+        let pick = |rows: &[WebhookUser]| {
             rows.iter()
                 .fold(
                     None,
@@ -115,7 +117,7 @@ impl Store {
                 &reader.fetch_all_memo(LIVE_WEBHOOKS_WITH_USER, &[&user_id])?,
             )),
             None => {
-                let rows: Vec<WebhookUserRow> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
+                let rows: Vec<WebhookUser> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
                     .bind(user_id)
                     .fetch_all(pool)
                     .await)?;
@@ -129,8 +131,8 @@ impl Store {
     pub async fn token_with_user(
         &self,
         access_sha256: &str,
-    ) -> Result<Option<(TokenRow, Option<UserRow>)>, StoreError> {
-        let row: Option<TokenUserRow> = match self.sqlite_reader() {
+    ) -> Result<Option<(TokenRow, Option<User>)>, StoreError> {
+        let row: Option<TokenUser> = match self.sqlite_reader() {
             Some(reader) => reader
                 .fetch_all_memo(TOKEN_WITH_USER, &[&access_sha256])?
                 .first()
@@ -163,7 +165,7 @@ impl Store {
                 };
                 let user = match (id, name, last_name, is_admin, active) {
                     (Some(id), Some(name), Some(last_name), Some(is_admin), Some(active)) => {
-                        Some(UserRow {
+                        Some(User {
                             id,
                             name,
                             last_name,
@@ -181,7 +183,7 @@ impl Store {
 }
 
 /// A row of [`LIVE_WEBHOOKS_WITH_USER`] as its two records.
-fn webhook_and_user(row: &WebhookUserRow) -> (WebhookRow, UserRow) {
+fn webhook_and_user(row: &WebhookUser) -> (WebhookRow, User) {
     let (
         id,
         user_id,
@@ -205,7 +207,7 @@ fn webhook_and_user(row: &WebhookUserRow) -> (WebhookRow, UserRow) {
         revoked,
         created_at,
     };
-    let user = UserRow {
+    let user = User {
         id: user_id,
         name,
         last_name,
