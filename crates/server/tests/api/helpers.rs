@@ -349,3 +349,19 @@ pub fn openlines(args: &[&str], stdin: Option<&str>) -> std::process::Output {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Writes `content` to a file in `dir` and runs `openlines import` of it into the app's
+/// database.
+pub fn import_text(app: &TestApp, dir: &tempfile::TempDir, content: &str) -> std::process::Output {
+    let file = dir.path().join("import.jsonl");
+    std::fs::write(&file, content).unwrap();
+    openlines(
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--db",
+            &app.database_url(),
+        ],
+        None,
+    )
+}

@@ -14,17 +14,7 @@ const DEALS: i64 = 2_500;
 
 /// Writes `lines` to a file and imports it into the app's database.
 fn import(app: &TestApp, dir: &tempfile::TempDir, lines: &[String]) -> Output {
-    let file = dir.path().join("fixture.jsonl");
-    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    openlines(
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--db",
-            &app.database_url(),
-        ],
-        None,
-    )
+    crate::helpers::import_text(app, dir, &(lines.join("\n") + "\n"))
 }
 
 /// `openlines export` of the app's database, one JSON value per record.

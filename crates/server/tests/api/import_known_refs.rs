@@ -5,24 +5,10 @@
 //! bad one is repaired by a later good one, and references to records further down the file
 //! still resolve.
 
-use crate::helpers::{openlines, quiet_settings, stderr, TestApp};
+use crate::helpers::{import_text, quiet_settings, stderr, TestApp};
 use serde_json::json;
 
 const HOOK: &str = "/rest/1/known0123456789ab";
-
-fn import(app: &TestApp, dir: &tempfile::TempDir, content: &str) -> std::process::Output {
-    let file = dir.path().join("known.jsonl");
-    std::fs::write(&file, content).unwrap();
-    openlines(
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--db",
-            &app.database_url(),
-        ],
-        None,
-    )
-}
 
 /// The reported lines, without the file name.
 fn reported(output: &std::process::Output) -> Vec<String> {
@@ -48,7 +34,7 @@ async fn a_later_line_that_breaks_a_known_reference_is_reported() {
 {"type":"chat","id":8,"connector_id":"livechat","status":20,"crm":[{"entity_type":"deal","entity_id":1}]}
 {"type":"chat","id":8,"connector_id":"livechat","status":20,"crm":[{"entity_type":"deal","entity_id":999}]}
 "#;
-    let output = import(&app, &dir, file);
+    let output = import_text(&app, &dir, file);
     assert!(!output.status.success());
     assert_eq!(
         reported(&output),
@@ -77,7 +63,7 @@ async fn references_further_down_and_repaired_by_a_later_line_load() {
 {"type":"user","id":1,"admin":true}
 {"type":"webhook","user_id":1,"code":"known0123456789ab","scopes":["imopenlines","crm"]}
 "#;
-    let output = import(&app, &dir, file);
+    let output = import_text(&app, &dir, file);
     assert!(output.status.success(), "{}", stderr(&output));
     let answer = app
         .call(
