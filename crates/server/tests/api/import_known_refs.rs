@@ -15,7 +15,7 @@ fn reported(output: &std::process::Output) -> Vec<String> {
     stderr(output)
         .lines()
         .filter_map(|line| {
-            line.split_once("known.jsonl:")
+            line.split_once("import.jsonl:")
                 .map(|(_, rest)| rest.to_owned())
         })
         .collect()
