@@ -81,16 +81,7 @@ impl Store {
         .bind(id)
         .fetch_optional(pool)
         .await)?;
-        Ok(row.map(
-            |(id, name, last_name, is_admin, active, department_id)| User {
-                id,
-                name,
-                last_name,
-                is_admin,
-                active,
-                department_id,
-            },
-        ))
+        Ok(row.map(user_from))
     }
 
     /// The user's live (not revoked) webhook whose stored code hash `matches`, with the user;
@@ -164,16 +155,9 @@ impl Store {
                     client_id,
                 };
                 let user = match (id, name, last_name, is_admin, active) {
-                    (Some(id), Some(name), Some(last_name), Some(is_admin), Some(active)) => {
-                        Some(User {
-                            id,
-                            name,
-                            last_name,
-                            is_admin,
-                            active,
-                            department_id,
-                        })
-                    }
+                    (Some(id), Some(name), Some(last_name), Some(is_admin), Some(active)) => Some(
+                        user_from((id, name, last_name, is_admin, active, department_id)),
+                    ),
                     _ => None,
                 };
                 (token, user)
@@ -207,13 +191,18 @@ fn webhook_and_user(row: &WebhookUser) -> (WebhookRow, User) {
         revoked,
         created_at,
     };
-    let user = User {
-        id: user_id,
+    let user = user_from((user_id, name, last_name, is_admin, active, department_id));
+    (hook, user)
+}
+
+/// The user of a row's user columns (every statement here reads them in this order).
+fn user_from((id, name, last_name, is_admin, active, department_id): UserFields) -> User {
+    User {
+        id,
         name,
         last_name,
         is_admin,
         active,
         department_id,
-    };
-    (hook, user)
+    }
 }

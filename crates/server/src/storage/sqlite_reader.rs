@@ -184,13 +184,7 @@ impl SqliteReader {
     where
         T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error>,
     {
-        if let Some(result) = snapshot::with_snapshot(self, |conn, _| run(&conn.conn, sql, args)) {
-            return Ok(result?);
-        }
-        let conn = self.take()?;
-        let result = run(&conn.conn, sql, args);
-        self.give_back(conn);
-        Ok(result?)
+        self.with_conn(|conn, _| run(&conn.conn, sql, args))
     }
 
     /// Runs `sql` like [`SqliteReader::fetch_all`], keeping what `keep` makes of each row
@@ -202,7 +196,7 @@ impl SqliteReader {
         args: &[&dyn ToSql],
         mut keep: impl FnMut(&Row<'_>) -> rusqlite::Result<Option<T>>,
     ) -> Result<Vec<T>, StoreError> {
-        let mut read = |conn: &mut ReaderConn| {
+        self.with_conn(|conn, _| {
             let mut out = Vec::new();
             for_each_row(&conn.conn, sql, args, |row| {
                 if let Some(kept) = keep(row)? {
@@ -211,14 +205,7 @@ impl SqliteReader {
                 Ok(())
             })?;
             Ok(out)
-        };
-        if let Some(result) = snapshot::with_snapshot(self, |conn, _| read(conn)) {
-            return Ok(result?);
-        }
-        let mut conn = self.take()?;
-        let result = read(&mut conn);
-        self.give_back(conn);
-        Ok(result?)
+        })
     }
 
     /// [`SqliteReader::fetch_all`] for a statement over small tables that change rarely: the
@@ -232,14 +219,22 @@ impl SqliteReader {
     where
         T: for<'r> TryFrom<&'r Row<'r>, Error = rusqlite::Error> + Send + Sync + 'static,
     {
-        let in_snapshot = snapshot::with_snapshot(self, |conn, version_checked| {
-            memo_run(conn, sql, args, version_checked)
-        });
-        if let Some(result) = in_snapshot {
+        self.with_conn(|conn, version_checked| memo_run(conn, sql, args, version_checked))
+    }
+
+    /// The one place that picks a connection for a read: the running request's snapshot when
+    /// it has one on this reader ([`snapshot`]), else a pooled connection, where the statement
+    /// is a transaction of its own. `read` gets the connection and whether the memo was
+    /// already checked in the current transaction (always `false` outside a snapshot).
+    fn with_conn<R>(
+        &self,
+        mut read: impl FnMut(&mut ReaderConn, &mut bool) -> rusqlite::Result<R>,
+    ) -> Result<R, StoreError> {
+        if let Some(result) = snapshot::with_snapshot(self, &mut read) {
             return Ok(result?);
         }
         let mut conn = self.take()?;
-        let result = memo_run(&mut conn, sql, args, &mut false);
+        let result = read(&mut conn, &mut false);
         self.give_back(conn);
         Ok(result?)
     }
