@@ -11,7 +11,7 @@ use openlines_wire::ErrorCode;
 use secrecy::SecretString;
 
 /// What a request presented.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Credentials {
     /// Nothing recognisable.
     None,

@@ -11,6 +11,7 @@ use crate::rpc::dispatch::{dispatch, Executed};
 use crate::rpc::registry::{self, MethodDef};
 use crate::rpc::{ApiError, CallContext};
 use crate::state::AppState;
+use crate::storage::{CallerChanged, StoreError};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{Method, Request, StatusCode};
@@ -168,13 +169,26 @@ async fn call(
     }
     trace.params = masked(&params);
     (trace.path, trace.credential) = replayable_path(&path.method, path.format, &credentials);
-    let run = authenticate_and_run(state, def, credentials, params, &parts.uri, trace);
     // A method that only reads reads everything, the caller's credentials included, from one
-    // snapshot: one read transaction for the request instead of one per statement.
+    // snapshot: one read transaction for the request instead of one per statement (SQLite),
+    // or a kept caller confirmed by the method's first statement (PostgreSQL). When the kept
+    // caller turns out to have changed, the answer is dropped and the request runs again
+    // with a fresh check, on a copy of its inputs kept for that (PostgreSQL only).
     let ran = if def.reads_only {
-        state.store().on_one_snapshot(run).await
+        let again = state
+            .store()
+            .keeps_callers()
+            .then(|| (credentials.clone(), params.clone()));
+        let run = authenticate_and_run(state, def, credentials, params, &parts.uri, trace);
+        match (state.store().on_one_snapshot(run).await, again) {
+            (Ok(ran), _) => ran,
+            (Err(CallerChanged), Some((credentials, params))) => {
+                authenticate_and_run(state, def, credentials, params, &parts.uri, trace).await
+            }
+            (Err(CallerChanged), None) => Err(StoreError::CallerChanged.into()),
+        }
     } else {
-        run.await
+        authenticate_and_run(state, def, credentials, params, &parts.uri, trace).await
     };
     let executed = match ran? {
         Ran::Early(response) => return response,

@@ -1,7 +1,7 @@
 //! What CRM permission checks read: the reader's departments and grants, the record's owner.
 
 use super::sqlite_reader::SqliteReader;
-use super::{with_pool, Store, StoreError};
+use super::{caller_cache, with_pool, Store, StoreError};
 use crate::domain::crm::{CrmRecordAccess, CrmRef};
 use crate::domain::permission::{ReadLevel, Reader};
 use crate::domain::user::User;
@@ -47,6 +47,42 @@ pub(super) const CRM_READ_VIEW: &str = "WITH RECURSIVE subtree (id) AS (
                  ELSE FALSE END
      FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
      WHERE r.entity_type = $1 AND r.id = $2";
+
+/// [`CRM_READ_VIEW`] on PostgreSQL with the caller's (`$3`) `auth_version` read in the same
+/// snapshot, to confirm a kept caller (`super::caller_cache`): always one row, whose view
+/// columns are NULL when the record does not exist (`found`). Keep in step with the statement
+/// above.
+pub(super) const CRM_READ_VIEW_CONFIRMING_PG: &str = "WITH RECURSIVE subtree (id) AS (
+         SELECT CAST($4 AS BIGINT) WHERE CAST($4 AS BIGINT) IS NOT NULL
+         UNION
+         SELECT d.id FROM departments d JOIN subtree s ON d.parent_id = s.id
+     ),
+     granted (read_level) AS (
+         SELECT read_level FROM crm_permissions WHERE user_id = $3 AND entity_type = $1
+     )
+     SELECT (SELECT auth_version FROM users WHERE id = $3), v.found, v.assigned_by_id,
+            v.department_id, v.opened, v.read_level, v.in_subtree
+     FROM (SELECT 1) AS one LEFT JOIN (
+         SELECT TRUE AS found, r.assigned_by_id, u.department_id, r.opened,
+                (SELECT read_level FROM granted) AS read_level,
+                CASE WHEN u.department_id IS NOT NULL
+                          AND (SELECT read_level FROM granted) IN ('subdepartments', 'open')
+                     THEN EXISTS (SELECT 1 FROM subtree t WHERE t.id = u.department_id)
+                     ELSE FALSE END AS in_subtree
+         FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
+         WHERE r.entity_type = $1 AND r.id = $2
+     ) AS v ON TRUE";
+
+/// A row of [`CRM_READ_VIEW_CONFIRMING_PG`].
+type ConfirmingViewRow = (
+    Option<i64>,
+    Option<bool>,
+    Option<i64>,
+    Option<i64>,
+    Option<bool>,
+    Option<String>,
+    Option<bool>,
+);
 
 /// A row of [`CRM_RECORD_ACCESS`]: owner, owner's department, `opened`.
 type RecordAccessRow = (Option<i64>, Option<i64>, bool);
@@ -125,6 +161,10 @@ impl Store {
         let entity_id = record.id.get();
         let row: Option<ReadViewRow> = match self.sqlite_reader() {
             Some(reader) => sqlite_read_view(reader, entity_type, entity_id, user)?,
+            None if caller_cache::to_confirm().map(|(id, _)| id) == Some(user.id) => {
+                self.read_view_confirming_caller(entity_type, entity_id, user)
+                    .await?
+            }
             None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW)
                 .bind(entity_type)
                 .bind(entity_id)
@@ -156,6 +196,36 @@ impl Store {
                 (access, level, reader)
             },
         ))
+    }
+
+    /// [`CRM_READ_VIEW`] on PostgreSQL in the statement that also confirms the request's kept
+    /// caller (`user`, the caller): one round trip for the check and the confirmation.
+    async fn read_view_confirming_caller(
+        &self,
+        entity_type: &str,
+        entity_id: i64,
+        user: &User,
+    ) -> Result<Option<ReadViewRow>, StoreError> {
+        let row: ConfirmingViewRow = with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW_CONFIRMING_PG)
+            .bind(entity_type)
+            .bind(entity_id)
+            .bind(user.id)
+            .bind(user.department_id)
+            .fetch_one(pool)
+            .await)?;
+        let (version, found, assigned_by_id, department_id, opened, level, in_subtree) = row;
+        if !caller_cache::settle(version) {
+            return Err(StoreError::CallerChanged);
+        }
+        Ok(found.map(|_| {
+            (
+                assigned_by_id,
+                department_id,
+                opened.unwrap_or(false),
+                level,
+                in_subtree.unwrap_or(false),
+            )
+        }))
     }
 
     /// The permission view of `user`: their department and every department below it.

@@ -1,7 +1,9 @@
 //! What authentication reads: users, webhooks, OAuth tokens.
 
+use super::caller_cache::Kept;
 use super::{with_pool, Store, StoreError};
 use crate::domain::user::User;
+use std::sync::Arc;
 
 /// An incoming webhook (its code only as a hash).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -33,6 +35,15 @@ pub(super) const LIVE_WEBHOOKS_WITH_USER: &str =
             u.name, u.last_name, u.is_admin, u.active, u.department_id
      FROM webhooks w JOIN users u ON u.id = w.user_id
      WHERE w.user_id = $1 AND w.revoked = FALSE ORDER BY w.id";
+/// [`LIVE_WEBHOOKS_WITH_USER`] on PostgreSQL, with the user's `auth_version` (the caller
+/// cache's stamp: `super::caller_cache`).
+pub(super) const LIVE_WEBHOOKS_WITH_USER_PG: &str =
+    "SELECT w.id, w.user_id, w.code_sha256, w.scopes, w.expires_at, w.revoked, w.created_at,
+            u.name, u.last_name, u.is_admin, u.active, u.department_id, u.auth_version
+     FROM webhooks w JOIN users u ON u.id = w.user_id
+     WHERE w.user_id = $1 AND w.revoked = FALSE ORDER BY w.id";
+/// A user's `auth_version` (PostgreSQL), to confirm kept rows when no other statement did.
+pub(super) const AUTH_VERSION_PG: &str = "SELECT auth_version FROM users WHERE id = $1";
 /// The token with its user, if the user exists (one round trip for the whole token check).
 pub(super) const TOKEN_WITH_USER: &str =
     "SELECT t.access_sha256, t.user_id, t.scopes, t.expires_at, t.client_id,
@@ -43,8 +54,8 @@ pub(super) const TOKEN_WITH_USER: &str =
 /// A row of [`USER_BY_ID`].
 type UserFields = (i64, String, String, bool, bool, Option<i64>);
 
-/// A row of [`LIVE_WEBHOOKS_WITH_USER`].
-type WebhookUser = (
+/// A row of [`LIVE_WEBHOOKS_WITH_USER`] (what the caller cache keeps).
+pub(super) type WebhookUser = (
     i64,
     i64,
     String,
@@ -58,6 +69,32 @@ type WebhookUser = (
     bool,
     Option<i64>,
 );
+
+/// A row of [`LIVE_WEBHOOKS_WITH_USER_PG`].
+type StampedWebhookUser = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    bool,
+    i64,
+    String,
+    String,
+    bool,
+    bool,
+    Option<i64>,
+    i64,
+);
+
+/// A row of [`LIVE_WEBHOOKS_WITH_USER_PG`] without the user's `auth_version`.
+fn without_stamp(row: StampedWebhookUser) -> WebhookUser {
+    let (id, user_id, code, scopes, expires, revoked, created, name, last, admin, active, dep, _) =
+        row;
+    (
+        id, user_id, code, scopes, expires, revoked, created, name, last, admin, active, dep,
+    )
+}
 
 /// A row of [`TOKEN_WITH_USER`].
 type TokenUser = (
@@ -103,18 +140,53 @@ impl Store {
                 )
                 .map(webhook_and_user)
         };
-        match self.sqlite_reader() {
-            Some(reader) => Ok(pick(
+        if let Some(reader) = self.sqlite_reader() {
+            return Ok(pick(
                 &reader.fetch_all_memo(LIVE_WEBHOOKS_WITH_USER, &[&user_id])?,
-            )),
-            None => {
-                let rows: Vec<WebhookUser> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
-                    .bind(user_id)
-                    .fetch_all(pool)
-                    .await)?;
-                Ok(pick(&rows))
-            }
+            ));
         }
+        let Some(callers) = self.callers() else {
+            let rows: Vec<WebhookUser> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
+                .bind(user_id)
+                .fetch_all(pool)
+                .await)?;
+            return Ok(pick(&rows));
+        };
+        if let Some(kept) = callers.take_for_request(user_id) {
+            return Ok(pick(&kept));
+        }
+        let rows = self.live_webhooks_stamped(user_id).await?;
+        Ok(pick(&rows))
+    }
+
+    /// The user's live webhooks read afresh on PostgreSQL, kept for the next calls with the
+    /// user's `auth_version` (nothing is kept for a user without one).
+    async fn live_webhooks_stamped(&self, user_id: i64) -> Result<Arc<[WebhookUser]>, StoreError> {
+        let stamped: Vec<StampedWebhookUser> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER_PG)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?;
+        let version = stamped.first().map(|row| row.12);
+        let rows: Arc<[WebhookUser]> = stamped.into_iter().map(without_stamp).collect();
+        if let (Some(version), Some(callers)) = (version, self.callers()) {
+            callers.keep(
+                user_id,
+                Kept {
+                    version,
+                    rows: Arc::clone(&rows),
+                },
+            );
+        }
+        Ok(rows)
+    }
+
+    /// The user's `auth_version` now (PostgreSQL); `None` when the user is gone.
+    pub(super) async fn auth_version(&self, user_id: i64) -> Result<Option<i64>, StoreError> {
+        let version: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(AUTH_VERSION_PG)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(version.map(|(version,)| version))
     }
 
     /// The token whose access-token hash is `access_sha256`, with its user (`None` when the

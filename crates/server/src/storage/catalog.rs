@@ -180,6 +180,11 @@ const STATEMENTS: &[(&str, &str)] = named![
 /// Statements only PostgreSQL runs (their SQLite counterparts are in the list above, or in
 /// [`SQLITE_ONLY`]).
 const POSTGRES_ONLY: &[(&str, &str)] = named![
+    access::CRM_READ_VIEW_CONFIRMING_PG,
+    auth::LIVE_WEBHOOKS_WITH_USER_PG,
+    auth::AUTH_VERSION_PG,
+    chats::CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG,
+    chats::CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG,
     crm::FIND_RECORD_FOR_UPDATE,
     chat_index::LOCK_CHAT,
     event_outbox::CLAIM_PG,

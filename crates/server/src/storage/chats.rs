@@ -1,6 +1,6 @@
 //! The lookup behind `imopenlines.crm.chat.get`: chats bound to a CRM record.
 
-use super::{with_pool, Store, StoreError};
+use super::{caller_cache, with_pool, Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::session::SessionFilter;
 use std::sync::Arc;
@@ -30,6 +30,36 @@ pub(super) const CHATS_OF_CRM_RECORD_ACTIVE: &str = "
     WHERE i.entity_type = $1 AND i.entity_id = $2 AND i.active_modified_at IS NOT NULL
       AND k.active = TRUE
     ORDER BY i.active_modified_at DESC, i.active_session_id DESC";
+
+/// [`CHATS_OF_CRM_RECORD_ANY`] on PostgreSQL with the caller's `auth_version` (`$3` the
+/// user) read in the same snapshot, to confirm a kept caller (`super::caller_cache`): one row
+/// with NULL chat columns when the record has no chat. Keep in step with the statement above.
+pub(super) const CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG: &str = "
+    SELECT (SELECT auth_version FROM users WHERE id = $3), c.chat_id, c.connector_id,
+           c.connector_title
+    FROM (SELECT 1) AS one LEFT JOIN (
+        SELECT i.chat_id, i.connector_id, k.title AS connector_title,
+               i.any_modified_at AS changed_at, i.any_session_id AS session_id
+        FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
+        WHERE i.entity_type = $1 AND i.entity_id = $2 AND k.active = TRUE
+    ) AS c ON TRUE
+    ORDER BY c.changed_at DESC, c.session_id DESC";
+
+/// [`CHATS_OF_CRM_RECORD_ACTIVE`] with the caller's `auth_version`, as the statement above.
+pub(super) const CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG: &str = "
+    SELECT (SELECT auth_version FROM users WHERE id = $3), c.chat_id, c.connector_id,
+           c.connector_title
+    FROM (SELECT 1) AS one LEFT JOIN (
+        SELECT i.chat_id, i.connector_id, k.title AS connector_title,
+               i.active_modified_at AS changed_at, i.active_session_id AS session_id
+        FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
+        WHERE i.entity_type = $1 AND i.entity_id = $2 AND i.active_modified_at IS NOT NULL
+          AND k.active = TRUE
+    ) AS c ON TRUE
+    ORDER BY c.changed_at DESC, c.session_id DESC";
+
+/// A row of the confirming statements: the caller's version, then the chat (if any).
+type ConfirmingRow = (Option<i64>, Option<i64>, Option<String>, Option<String>);
 
 /// [`CHATS_OF_CRM_RECORD_ANY`] without the connectors: the SQLite reader joins them in
 /// memory from [`ACTIVE_CONNECTORS`], which it remembers until the next write (see
@@ -82,6 +112,11 @@ impl Store {
             })?;
             return Ok(chats);
         }
+        if let Some((user_id, _)) = caller_cache::to_confirm() {
+            return self
+                .chats_confirming_caller(entity_type, entity_id, filter, user_id)
+                .await;
+        }
         let sql = match filter {
             SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE,
             SessionFilter::All => CHATS_OF_CRM_RECORD_ANY,
@@ -97,6 +132,42 @@ impl Store {
                 chat_id,
                 connector_id: connector_id.into(),
                 connector_title: connector_title.into(),
+            })
+            .collect())
+    }
+}
+
+impl Store {
+    /// The chats of a record on PostgreSQL in the statement that also confirms the request's
+    /// kept caller (`user_id`): one round trip for the whole call.
+    async fn chats_confirming_caller(
+        &self,
+        entity_type: &str,
+        entity_id: i64,
+        filter: SessionFilter,
+        user_id: i64,
+    ) -> Result<Vec<CrmChatRow>, StoreError> {
+        let sql = match filter {
+            SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG,
+            SessionFilter::All => CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG,
+        };
+        let rows: Vec<ConfirmingRow> = with_pool!(self.backend(), pool => sqlx::query_as(sql)
+            .bind(entity_type)
+            .bind(entity_id)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?;
+        if !caller_cache::settle(rows.first().and_then(|row| row.0)) {
+            return Err(StoreError::CallerChanged);
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|(_, chat_id, connector_id, connector_title)| {
+                Some(CrmChatRow {
+                    chat_id: chat_id?,
+                    connector_id: connector_id?.into(),
+                    connector_title: connector_title?.into(),
+                })
             })
             .collect())
     }

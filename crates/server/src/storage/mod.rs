@@ -13,6 +13,7 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+mod caller_cache;
 pub mod catalog;
 pub(crate) mod chat_index;
 pub mod chats;
@@ -38,6 +39,7 @@ pub mod snapshot;
 mod sqlite_reader;
 
 use crate::domain::connector::STANDARD_CONNECTORS;
+use caller_cache::{CallerCache, Check};
 use sqlite_reader::SqliteReader;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -75,6 +77,10 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The kept caller of a read-only request changed under it (`caller_cache`); the request
+    /// is run again, so this never reaches a client.
+    #[error("the caller changed during the request")]
+    CallerChanged,
     #[error("unsupported database URL {0:?}: use a file path, sqlite://… or postgres://…")]
     UnsupportedUrl(String),
 }
@@ -134,13 +140,21 @@ pub struct Store {
     /// The hot reads of a SQLite file (see [`sqlite_reader`]); `None` on PostgreSQL and for
     /// an in-memory SQLite database, which a second driver cannot open.
     reader: Option<Arc<SqliteReader>>,
+    /// PostgreSQL's webhook callers, kept between calls (see `caller_cache`).
+    callers: Option<Arc<CallerCache<auth::WebhookUser>>>,
 }
+
+/// A read-only request's answer was made with a caller that has changed since it was kept:
+/// throw the answer away and run the request again, outside [`Store::on_one_snapshot`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallerChanged;
 
 impl Store {
     /// Opens (and for SQLite, creates) the database. Does not migrate.
     pub async fn open(options: &StoreOptions) -> Result<Store, StoreError> {
         let url = options.url.as_str();
         let mut reader = None;
+        let mut callers = None;
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect = PgConnectOptions::from_str(url)?
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
@@ -153,13 +167,18 @@ impl Store {
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await?;
+            callers = Some(Arc::new(CallerCache::new()));
             Backend::Postgres(pool)
         } else {
             let (pool, file) = open_sqlite(url, options).await?;
             reader = file.map(|path| Arc::new(SqliteReader::new(&path)));
             Backend::Sqlite(pool)
         };
-        Ok(Store { backend, reader })
+        Ok(Store {
+            backend,
+            reader,
+            callers,
+        })
     }
 
     /// Brings the schema up to date and seeds the standard connectors.
@@ -189,14 +208,46 @@ impl Store {
         self.reader.as_deref()
     }
 
-    /// Runs `future`, a request that writes nothing, with all its reads of a SQLite file in
-    /// one read transaction: one snapshot, opened at its first read (see
-    /// `sqlite_reader::snapshot`). On PostgreSQL and in-memory SQLite it just runs `future`.
-    pub async fn on_one_snapshot<F: std::future::Future>(&self, future: F) -> F::Output {
-        match &self.reader {
-            Some(reader) => sqlite_reader::on_one_snapshot(Arc::clone(reader), future).await,
-            None => future.await,
+    /// Whether read-only requests may be answered with a kept caller, and so may have to run
+    /// again ([`Store::on_one_snapshot`]).
+    pub fn keeps_callers(&self) -> bool {
+        self.callers.is_some()
+    }
+
+    /// PostgreSQL's caller cache, if this store has one.
+    fn callers(&self) -> Option<&CallerCache<auth::WebhookUser>> {
+        self.callers.as_deref()
+    }
+
+    /// Runs `future`, a request that writes nothing, on the cheapest consistent reads:
+    /// on a SQLite file, all its reads in one read transaction (one snapshot, opened at its
+    /// first read: `sqlite_reader::snapshot`); on PostgreSQL, with the webhook caller checked
+    /// on kept rows and confirmed by the request's first statement (`caller_cache`).
+    ///
+    /// `Err(CallerChanged)`: the kept caller had changed; the answer was thrown away and the
+    /// caller must run the request again without this function (then every check is fresh).
+    pub async fn on_one_snapshot<F: std::future::Future>(
+        &self,
+        future: F,
+    ) -> Result<F::Output, CallerChanged> {
+        if let Some(reader) = &self.reader {
+            return Ok(sqlite_reader::on_one_snapshot(Arc::clone(reader), future).await);
         }
+        let Some(callers) = self.callers() else {
+            return Ok(future.await);
+        };
+        let (output, check) = caller_cache::run_checked(future).await;
+        let stale_user = match check {
+            Check::Unused | Check::Confirmed => return Ok(output),
+            Check::Stale { user_id } => user_id,
+            Check::Unconfirmed { user_id, version } => match self.auth_version(user_id).await {
+                Ok(now) if now == Some(version) => return Ok(output),
+                // Changed, gone, or unknown (the database failed): the fresh run decides.
+                _ => user_id,
+            },
+        };
+        callers.forget(stale_user);
+        Err(CallerChanged)
     }
 
     /// Whether the database answers (for readiness checks).

@@ -10,6 +10,7 @@
 mod services;
 mod support;
 
+mod caller_cache;
 mod events;
 mod limits;
 mod oauth;
