@@ -48,10 +48,10 @@ pub(super) const CRM_READ_VIEW: &str = "WITH RECURSIVE subtree (id) AS (
      FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
      WHERE r.entity_type = $1 AND r.id = $2";
 
-/// [`CRM_READ_VIEW`] on PostgreSQL with the caller's (`$3`) `auth_version` read in the same
-/// snapshot, to confirm a kept caller (`super::caller_cache`): always one row, whose view
-/// columns are NULL when the record does not exist (`found`). Keep in step with the statement
-/// above.
+/// [`CRM_READ_VIEW`] on PostgreSQL led by the caller's (`$3`) `auth_version`, read in the
+/// same snapshot, to confirm a kept caller (`super::caller_cache`): one row whose view columns
+/// are NULL when the record does not exist (`found`), none when the user is gone. Keep in step
+/// with the statement above.
 pub(super) const CRM_READ_VIEW_CONFIRMING_PG: &str = "WITH RECURSIVE subtree (id) AS (
          SELECT CAST($4 AS BIGINT) WHERE CAST($4 AS BIGINT) IS NOT NULL
          UNION
@@ -60,18 +60,16 @@ pub(super) const CRM_READ_VIEW_CONFIRMING_PG: &str = "WITH RECURSIVE subtree (id
      granted (read_level) AS (
          SELECT read_level FROM crm_permissions WHERE user_id = $3 AND entity_type = $1
      )
-     SELECT (SELECT auth_version FROM users WHERE id = $3), v.found, v.assigned_by_id,
-            v.department_id, v.opened, v.read_level, v.in_subtree
-     FROM (SELECT 1) AS one LEFT JOIN (
-         SELECT TRUE AS found, r.assigned_by_id, u.department_id, r.opened,
-                (SELECT read_level FROM granted) AS read_level,
-                CASE WHEN u.department_id IS NOT NULL
-                          AND (SELECT read_level FROM granted) IN ('subdepartments', 'open')
-                     THEN EXISTS (SELECT 1 FROM subtree t WHERE t.id = u.department_id)
-                     ELSE FALSE END AS in_subtree
-         FROM crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id
-         WHERE r.entity_type = $1 AND r.id = $2
-     ) AS v ON TRUE";
+     SELECT caller.auth_version, r.id IS NOT NULL, r.assigned_by_id, u.department_id, r.opened,
+            (SELECT read_level FROM granted),
+            CASE WHEN u.department_id IS NOT NULL
+                      AND (SELECT read_level FROM granted) IN ('subdepartments', 'open')
+                 THEN EXISTS (SELECT 1 FROM subtree t WHERE t.id = u.department_id)
+                 ELSE FALSE END
+     FROM users caller
+     LEFT JOIN (crm_records r LEFT JOIN users u ON u.id = r.assigned_by_id)
+       ON r.entity_type = $1 AND r.id = $2
+     WHERE caller.id = $3";
 
 /// A row of [`CRM_READ_VIEW_CONFIRMING_PG`].
 type ConfirmingViewRow = (
@@ -206,18 +204,20 @@ impl Store {
         entity_id: i64,
         user: &User,
     ) -> Result<Option<ReadViewRow>, StoreError> {
-        let row: ConfirmingViewRow = with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW_CONFIRMING_PG)
+        let row: Option<ConfirmingViewRow> = with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW_CONFIRMING_PG)
             .bind(entity_type)
             .bind(entity_id)
             .bind(user.id)
             .bind(user.department_id)
-            .fetch_one(pool)
+            .fetch_optional(pool)
             .await)?;
-        let (version, found, assigned_by_id, department_id, opened, level, in_subtree) = row;
-        if !caller_cache::settle(version) {
+        if !caller_cache::settle(row.as_ref().and_then(|row| row.0)) {
             return Err(StoreError::CallerChanged);
         }
-        Ok(found.map(|_| {
+        let Some((_, found, assigned_by_id, department_id, opened, level, in_subtree)) = row else {
+            return Ok(None);
+        };
+        Ok(found.filter(|found| *found).map(|_| {
             (
                 assigned_by_id,
                 department_id,

@@ -31,32 +31,26 @@ pub(super) const CHATS_OF_CRM_RECORD_ACTIVE: &str = "
       AND k.active = TRUE
     ORDER BY i.active_modified_at DESC, i.active_session_id DESC";
 
-/// [`CHATS_OF_CRM_RECORD_ANY`] on PostgreSQL with the caller's `auth_version` (`$3` the
-/// user) read in the same snapshot, to confirm a kept caller (`super::caller_cache`): one row
-/// with NULL chat columns when the record has no chat. Keep in step with the statement above.
+/// [`CHATS_OF_CRM_RECORD_ANY`] on PostgreSQL led by the caller's `auth_version` (`$3` the
+/// user), read in the same snapshot, to confirm a kept caller (`super::caller_cache`): one row
+/// with NULL chat columns when the record has no chat, none when the user is gone. Keep in
+/// step with the statement above.
 pub(super) const CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG: &str = "
-    SELECT (SELECT auth_version FROM users WHERE id = $3), c.chat_id, c.connector_id,
-           c.connector_title
-    FROM (SELECT 1) AS one LEFT JOIN (
-        SELECT i.chat_id, i.connector_id, k.title AS connector_title,
-               i.any_modified_at AS changed_at, i.any_session_id AS session_id
-        FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
-        WHERE i.entity_type = $1 AND i.entity_id = $2 AND k.active = TRUE
-    ) AS c ON TRUE
-    ORDER BY c.changed_at DESC, c.session_id DESC";
+    SELECT u.auth_version, i.chat_id, i.connector_id, k.title AS connector_title
+    FROM users u
+    LEFT JOIN (crm_chat_index i JOIN connectors k ON k.id = i.connector_id AND k.active = TRUE)
+      ON i.entity_type = $1 AND i.entity_id = $2
+    WHERE u.id = $3
+    ORDER BY i.any_modified_at DESC, i.any_session_id DESC";
 
-/// [`CHATS_OF_CRM_RECORD_ACTIVE`] with the caller's `auth_version`, as the statement above.
+/// [`CHATS_OF_CRM_RECORD_ACTIVE`] led by the caller's `auth_version`, as the statement above.
 pub(super) const CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG: &str = "
-    SELECT (SELECT auth_version FROM users WHERE id = $3), c.chat_id, c.connector_id,
-           c.connector_title
-    FROM (SELECT 1) AS one LEFT JOIN (
-        SELECT i.chat_id, i.connector_id, k.title AS connector_title,
-               i.active_modified_at AS changed_at, i.active_session_id AS session_id
-        FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
-        WHERE i.entity_type = $1 AND i.entity_id = $2 AND i.active_modified_at IS NOT NULL
-          AND k.active = TRUE
-    ) AS c ON TRUE
-    ORDER BY c.changed_at DESC, c.session_id DESC";
+    SELECT u.auth_version, i.chat_id, i.connector_id, k.title AS connector_title
+    FROM users u
+    LEFT JOIN (crm_chat_index i JOIN connectors k ON k.id = i.connector_id AND k.active = TRUE)
+      ON i.entity_type = $1 AND i.entity_id = $2 AND i.active_modified_at IS NOT NULL
+    WHERE u.id = $3
+    ORDER BY i.active_modified_at DESC, i.active_session_id DESC";
 
 /// A row of the confirming statements: the caller's version, then the chat (if any).
 type ConfirmingRow = (Option<i64>, Option<i64>, Option<String>, Option<String>);
