@@ -204,13 +204,21 @@ impl Store {
         entity_id: i64,
         user: &User,
     ) -> Result<Option<ReadViewRow>, StoreError> {
-        let row: Option<ConfirmingViewRow> = with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW_CONFIRMING_PG)
-            .bind(entity_type)
-            .bind(entity_id)
-            .bind(user.id)
-            .bind(user.department_id)
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<ConfirmingViewRow> = match self.pg_hot() {
+            Some((hot, pool)) => {
+                hot.read(pool, async |conn| {
+                    sqlx::query_as(CRM_READ_VIEW_CONFIRMING_PG)
+                        .bind(entity_type)
+                        .bind(entity_id)
+                        .bind(user.id)
+                        .bind(user.department_id)
+                        .fetch_optional(conn)
+                        .await
+                })
+                .await?
+            }
+            None => None,
+        };
         if !caller_cache::settle(row.as_ref().and_then(|row| row.0)) {
             return Err(StoreError::CallerChanged);
         }

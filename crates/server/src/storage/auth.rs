@@ -162,10 +162,17 @@ impl Store {
     /// The user's live webhooks read afresh on PostgreSQL, kept for the next calls with the
     /// user's `auth_version` (nothing is kept for a user without one).
     async fn live_webhooks_stamped(&self, user_id: i64) -> Result<Arc<[WebhookUser]>, StoreError> {
-        let stamped: Vec<StampedWebhookUser> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER_PG)
-            .bind(user_id)
-            .fetch_all(pool)
-            .await)?;
+        let Some((hot, pool)) = self.pg_hot() else {
+            return Ok(Arc::from(Vec::new()));
+        };
+        let stamped: Vec<StampedWebhookUser> = hot
+            .read(pool, async |conn| {
+                sqlx::query_as(LIVE_WEBHOOKS_WITH_USER_PG)
+                    .bind(user_id)
+                    .fetch_all(conn)
+                    .await
+            })
+            .await?;
         let version = stamped.first().map(|row| row.12);
         let rows: Arc<[WebhookUser]> = stamped.into_iter().map(without_stamp).collect();
         if let (Some(version), Some(callers)) = (version, self.callers()) {
@@ -182,10 +189,17 @@ impl Store {
 
     /// The user's `auth_version` now (PostgreSQL); `None` when the user is gone.
     pub(super) async fn auth_version(&self, user_id: i64) -> Result<Option<i64>, StoreError> {
-        let version: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(AUTH_VERSION_PG)
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await)?;
+        let Some((hot, pool)) = self.pg_hot() else {
+            return Ok(None);
+        };
+        let version: Option<(i64,)> = hot
+            .read(pool, async |conn| {
+                sqlx::query_as(AUTH_VERSION_PG)
+                    .bind(user_id)
+                    .fetch_optional(conn)
+                    .await
+            })
+            .await?;
         Ok(version.map(|(version,)| version))
     }
 

@@ -145,12 +145,20 @@ impl Store {
             SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG,
             SessionFilter::All => CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG,
         };
-        let rows: Vec<ConfirmingRow> = with_pool!(self.backend(), pool => sqlx::query_as(sql)
-            .bind(entity_type)
-            .bind(entity_id)
-            .bind(user_id)
-            .fetch_all(pool)
-            .await)?;
+        let rows: Vec<ConfirmingRow> = match self.pg_hot() {
+            Some((hot, pool)) => {
+                hot.read(pool, async |conn| {
+                    sqlx::query_as(sql)
+                        .bind(entity_type)
+                        .bind(entity_id)
+                        .bind(user_id)
+                        .fetch_all(conn)
+                        .await
+                })
+                .await?
+            }
+            None => Vec::new(),
+        };
         if !caller_cache::settle(rows.first().and_then(|row| row.0)) {
             return Err(StoreError::CallerChanged);
         }

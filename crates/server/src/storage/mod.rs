@@ -33,6 +33,7 @@ mod import_rows;
 mod import_sql;
 pub mod oauth;
 pub mod options;
+mod pg_hot;
 pub mod schema;
 pub mod sessions;
 pub mod snapshot;
@@ -140,6 +141,8 @@ pub struct Store {
     /// The hot reads of a SQLite file (see [`sqlite_reader`]); `None` on PostgreSQL and for
     /// an in-memory SQLite database, which a second driver cannot open.
     reader: Option<Arc<SqliteReader>>,
+    /// PostgreSQL connections for chat.get's reads, without sqlx's ping (see `pg_hot`).
+    hot: Option<Arc<pg_hot::HotConnections>>,
     /// PostgreSQL's webhook callers, kept between calls (see `caller_cache`).
     callers: Option<Arc<CallerCache<auth::WebhookUser>>>,
 }
@@ -155,19 +158,22 @@ impl Store {
         let url = options.url.as_str();
         let mut reader = None;
         let mut callers = None;
+        let mut hot = None;
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect = PgConnectOptions::from_str(url)?
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
+            let hot_share = pg_hot::hot_share(options.max_connections);
             let pool = PgPoolOptions::new()
                 // sqlx pings a connection on every checkout by default: one more round trip per
                 // statement. A connection that died is found by the statement itself instead,
                 // and sqlx then drops it from the pool.
                 .test_before_acquire(false)
-                .max_connections(options.max_connections)
+                .max_connections(options.max_connections - hot_share)
                 .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect)
+                .connect_with(connect.clone())
                 .await?;
             callers = Some(Arc::new(CallerCache::new()));
+            hot = Some(Arc::new(pg_hot::HotConnections::new(connect, hot_share)));
             Backend::Postgres(pool)
         } else {
             let (pool, file) = open_sqlite(url, options).await?;
@@ -177,6 +183,7 @@ impl Store {
         Ok(Store {
             backend,
             reader,
+            hot,
             callers,
         })
     }
@@ -212,6 +219,14 @@ impl Store {
     /// again ([`Store::on_one_snapshot`]).
     pub fn keeps_callers(&self) -> bool {
         self.callers.is_some()
+    }
+
+    /// PostgreSQL's hot connections with the pool they fall back on (see `pg_hot`).
+    fn pg_hot(&self) -> Option<(&pg_hot::HotConnections, &PgPool)> {
+        match (&self.hot, &self.backend) {
+            (Some(hot), Backend::Postgres(pool)) => Some((hot, pool)),
+            _ => None,
+        }
     }
 
     /// PostgreSQL's caller cache, if this store has one.
