@@ -20,6 +20,7 @@ pub mod connectors;
 pub mod console;
 pub mod crm;
 pub mod crm_list;
+pub(crate) mod db;
 pub mod event_outbox;
 pub mod event_owners;
 pub mod events;
@@ -169,12 +170,11 @@ impl Store {
             Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         for (id, title) in STANDARD_CONNECTORS {
-            with_pool!(&self.backend, pool => sqlx::query(SEED_CONNECTOR)
-            .bind(*id)
-            .bind(*title)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+            db::query(SEED_CONNECTOR)
+                .bind(*id)
+                .bind(*title)
+                .execute(self.db())
+                .await?;
         }
         Ok(())
     }
@@ -182,6 +182,11 @@ impl Store {
     /// The pool, for the query files of this module.
     pub(crate) fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    /// The pool, for [`db::query`]'s statements and [`db::Db::begin_write`].
+    pub(crate) fn db(&self) -> db::Db<'_> {
+        db::Db::new(&self.backend)
     }
 
     /// The hot-read path of a SQLite file, if this store has one.
@@ -201,8 +206,7 @@ impl Store {
 
     /// Whether the database answers (for readiness checks).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        with_pool!(&self.backend, pool => sqlx::query(PING).execute(pool).await.map(|_| ()))?;
-        Ok(())
+        db::query(PING).execute(self.db()).await.map(|_| ())
     }
 
     /// Closes every connection (SQLite then checkpoints its WAL).
@@ -210,7 +214,10 @@ impl Store {
         if let Some(reader) = &self.reader {
             reader.close();
         }
-        with_pool!(&self.backend, pool => pool.close().await);
+        match &self.backend {
+            Backend::Sqlite(pool) => pool.close().await,
+            Backend::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
