@@ -21,6 +21,8 @@
 //! `#[derive(sqlx::FromRow)]` structs and tuples both qualify.
 
 use super::{Backend, StoreError};
+use futures_util::stream::{self, BoxStream};
+use futures_util::StreamExt;
 use smallvec::SmallVec;
 use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteArguments, SqliteConnection, SqlitePool, SqliteRow};
@@ -325,6 +327,23 @@ impl<'q> Query<'q> {
         mut conn: impl Conn,
     ) -> Result<Vec<T>, StoreError> {
         Ok(dispatch!(self, conn, query_scalar_with, fetch_all))
+    }
+
+    /// Every row, streamed from the pool's cursor one at a time (memory does not grow with
+    /// the result).
+    pub(crate) fn fetch<T: Row + 'q>(self, db: Db<'q>) -> BoxStream<'q, Result<T, StoreError>> {
+        let rows = match db.0 {
+            Backend::Sqlite(pool) => self
+                .sqlite_args()
+                .map(|args| sqlx::query_as_with(self.sql, args).fetch(pool).boxed()),
+            Backend::Postgres(pool) => self
+                .postgres_args()
+                .map(|args| sqlx::query_as_with(self.sql, args).fetch(pool).boxed()),
+        };
+        match rows {
+            Ok(rows) => rows.map(|row| row.map_err(StoreError::from)).boxed(),
+            Err(error) => stream::once(async { Err(error) }).boxed(),
+        }
     }
 
     /// The parameters for SQLite. An encoding error fails the statement before it runs, as

@@ -14,22 +14,23 @@ async fn store(dir: &tempfile::TempDir) -> Store {
     store
 }
 
-#[tokio::test]
-async fn every_argument_kind_round_trips() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = store(&dir).await;
+/// One column of each kind [`Arg`] binds, read back.
+type AllKinds = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    bool,
+    Option<bool>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// Every parameter kind read back, and a statement with more parameters than are kept inline.
+async fn round_trip(store: &Store) {
     let owned = String::from("owned");
-    let row: (
-        i64,
-        Option<i64>,
-        Option<i64>,
-        bool,
-        Option<bool>,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    ) = query("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9")
+    let row: AllKinds = query("SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9")
         .bind(7_i64)
         .bind(Some(8_i64))
         .bind(None::<i64>)
@@ -63,6 +64,29 @@ async fn every_argument_kind_round_trips() {
             .await
             .expect("spilled arguments");
     assert_eq!(many, 105);
+}
+
+#[tokio::test]
+async fn every_argument_kind_round_trips_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    round_trip(&store(&dir).await).await;
+}
+
+/// The same on PostgreSQL, which types each parameter by the Rust type bound (no table
+/// needed, so no schema of its own). Runs when `OPENLINES_TEST_POSTGRES` names a server.
+#[tokio::test]
+async fn every_argument_kind_round_trips_on_postgres() {
+    let Ok(url) = std::env::var("OPENLINES_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("OPENLINES_REQUIRE_SERVICES").is_none(),
+            "OPENLINES_REQUIRE_SERVICES is set but OPENLINES_TEST_POSTGRES is not"
+        );
+        return;
+    };
+    let store = Store::open(&StoreOptions::new(url)).await.expect("connect");
+    assert_eq!(store.db().engine(), Engine::Postgres);
+    round_trip(&store).await;
+    store.close().await;
 }
 
 #[tokio::test]
