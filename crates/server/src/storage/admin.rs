@@ -1,7 +1,8 @@
 //! Credential management for the command line: add, list and revoke webhooks; add tokens.
 
 use super::auth::WebhookRow;
-use super::{with_pool, Store, StoreError};
+use super::db::query;
+use super::{Store, StoreError};
 
 /// A new OAuth token to store.
 #[derive(Debug, Clone)]
@@ -34,47 +35,38 @@ impl Store {
         expires_at: Option<i64>,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_WEBHOOK)
-        .bind(user_id)
-        .bind(code_sha256)
-        .bind(scopes)
-        .bind(expires_at)
-        .bind(now)
-        .fetch_one(pool)
-        .await)?;
-        Ok(id)
+        query(INSERT_WEBHOOK)
+            .bind(user_id)
+            .bind(code_sha256)
+            .bind(scopes)
+            .bind(expires_at)
+            .bind(now)
+            .fetch_scalar(self.db())
+            .await
     }
 
     /// Every webhook, revoked ones included.
     pub async fn list_webhooks(&self) -> Result<Vec<WebhookRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, WebhookRow>(ALL_WEBHOOKS)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows)
+        query(ALL_WEBHOOKS).fetch_all(self.db()).await
     }
 
     /// Revokes a webhook; `false` when there is no such webhook.
     pub async fn revoke_webhook(&self, id: i64) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(REVOKE_WEBHOOK)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
+        let done = query(REVOKE_WEBHOOK).bind(id).execute(self.db()).await?;
         Ok(done > 0)
     }
 
     /// Stores an OAuth token.
     pub async fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(INSERT_TOKEN)
-        .bind(token.access_sha256)
-        .bind(token.refresh_sha256)
-        .bind(token.user_id)
-        .bind(token.scopes)
-        .bind(token.expires_at)
-        .bind(token.client_id)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
+        query(INSERT_TOKEN)
+            .bind(token.access_sha256)
+            .bind(token.refresh_sha256)
+            .bind(token.user_id)
+            .bind(token.scopes)
+            .bind(token.expires_at)
+            .bind(token.client_id)
+            .execute(self.db())
+            .await?;
         Ok(())
     }
 }

@@ -4,11 +4,15 @@
 //! (`CHATS_OF_CRM_RECORD_*` in [`super::chats`]).
 //!
 //! The index is derived data: every write that changes a chat's sessions or bindings calls
-//! [`refresh_chat_index!`] for that chat inside its own transaction, so a reader never sees
+//! [`refresh_chat_index`] for that chat inside its own transaction, so a reader never sees
 //! the write without its index rows or the other way round. The import rebuilds the rows of
 //! the chats it touched ([`DELETE_FOR_IMPORTED_CHATS`], [`INSERT_FOR_IMPORTED_CHATS`]), or
 //! fills an empty table whole ([`FILL_ALL`]), before it commits. Connectors are joined at read time, so
 //! switching one off needs no index write.
+
+use super::db::{query, Engine, Tx};
+use super::StoreError;
+use crate::domain::session::SessionStatus;
 
 /// Drops the rows of one chat before [`INSERT_FOR_CHAT`] writes them anew.
 pub(super) const DELETE_FOR_CHAT: &str = "DELETE FROM crm_chat_index WHERE chat_id = $1";
@@ -76,56 +80,28 @@ pub(super) const DELETE_FOR_IMPORTED_CHATS: &str =
 /// Every row, for an import into an empty table (see the module doc).
 pub(super) const FILL_ALL: &str = index_rows!("", in_key_order!());
 
-/// Locks chat `$1`'s row until the transaction ends (PostgreSQL; see [`ChatLock`]).
+/// Locks chat `$1`'s row until the transaction ends (PostgreSQL; see [`refresh_chat_index`]).
 pub(super) const LOCK_CHAT: &str = "SELECT id FROM chats WHERE id = $1 FOR UPDATE";
 
-/// What serializes two transactions that refresh the same chat's rows.
+/// Rewrites the index rows of `chat` inside `tx`, after taking the chat's lock.
 ///
-/// Under PostgreSQL's READ COMMITTED, two writers of one chat could both delete its (not yet
+/// The lock is what serializes two transactions that refresh the same chat's rows. Under
+/// PostgreSQL's READ COMMITTED, two writers of one chat could both delete its (not yet
 /// existing) index rows and both insert them: the second failed on the primary key (the
 /// randomized campaign's 500s on `imopenlines.crm.lead.create`). Locking the chat's row
 /// first makes the second wait for the first to commit; its delete and insert, each a new
 /// statement with a new snapshot, then see the first's rows and changes. SQLite needs no
 /// lock: `BEGIN IMMEDIATE` already lets one writer in at a time.
-pub(crate) trait ChatLock {
-    /// The locking statement, if this engine needs one.
-    const LOCK: Option<&'static str>;
+pub(super) async fn refresh_chat_index(tx: &mut Tx, chat: i64) -> Result<(), StoreError> {
+    if tx.engine() == Engine::Postgres {
+        query(LOCK_CHAT).bind(chat).execute(&mut *tx).await?;
+    }
+    query(DELETE_FOR_CHAT).bind(chat).execute(&mut *tx).await?;
+    query(INSERT_FOR_CHAT)
+        .bind(SessionStatus::ACTIVE_FROM)
+        .bind(SessionStatus::ACTIVE_UNTIL)
+        .bind(chat)
+        .execute(tx)
+        .await?;
+    Ok(())
 }
-
-impl ChatLock for sqlx::SqliteConnection {
-    const LOCK: Option<&'static str> = None;
-}
-
-impl ChatLock for sqlx::PgConnection {
-    const LOCK: Option<&'static str> = Some(LOCK_CHAT);
-}
-
-/// [`ChatLock::LOCK`] of the connection's engine (type inference picks the engine).
-pub(crate) fn chat_lock_of<C: ChatLock>(_: &C) -> Option<&'static str> {
-    C::LOCK
-}
-
-/// Rewrites the index rows of chat `$chat` on connection `$conn` (a transaction's), with
-/// `?` on sqlx errors, after taking the chat's lock ([`ChatLock`]). A macro like the rest of
-/// this module's per-engine code: the two engines' connections share no trait object sqlx
-/// would let us bind through.
-macro_rules! refresh_chat_index {
-    ($conn:expr, $chat:expr) => {{
-        use $crate::domain::session::SessionStatus;
-        let chat: i64 = $chat;
-        if let Some(lock) = $crate::storage::chat_index::chat_lock_of(&*$conn) {
-            sqlx::query(lock).bind(chat).execute(&mut *$conn).await?;
-        }
-        sqlx::query($crate::storage::chat_index::DELETE_FOR_CHAT)
-            .bind(chat)
-            .execute(&mut *$conn)
-            .await?;
-        sqlx::query($crate::storage::chat_index::INSERT_FOR_CHAT)
-            .bind(SessionStatus::ACTIVE_FROM)
-            .bind(SessionStatus::ACTIVE_UNTIL)
-            .bind(chat)
-            .execute(&mut *$conn)
-            .await?;
-    }};
-}
-pub(crate) use refresh_chat_index;

@@ -10,9 +10,10 @@
 //! Connector events go to the handlers of the connector's own application only
 //! ([`super::events::ENQUEUE_FOR_APP`]), in the transaction of the write that raises them.
 
+use super::db::{query, Tx};
 use super::events::{unix_millis, ENQUEUE_FOR_APP};
-use super::sessions::{open_session_in, ChatRow, CHAT_BY_USER_CODE, INSERT_CHAT};
-use super::{Backend, Store, StoreError};
+use super::sessions::{open_session_in, ChatRow, CHAT_BY_USER_CODE, INSERT_CHAT, INSERT_MESSAGE};
+use super::{Store, StoreError};
 use crate::domain::connector::{outgoing_message_data, status_delete_data, ConnectorOptions};
 use crate::domain::event::{Actor, CONNECTOR_MESSAGE_ADD, CONNECTOR_STATUS_DELETE};
 use crate::domain::session::SessionStatus;
@@ -153,43 +154,26 @@ struct CustomChannel {
     external_chat_id: String,
 }
 
-/// Runs `$body` in a write transaction `$tx` of whichever engine the store has, committing
-/// when it evaluates without `?` leaving early.
-macro_rules! in_write_tx {
-    ($store:expr, $tx:ident => $body:expr) => {
-        match $store.backend() {
-            Backend::Sqlite(pool) => {
-                let mut $tx = pool.begin_with($store.backend().begin_write()).await?;
-                let value = $body;
-                $tx.commit().await?;
-                Ok(value)
-            }
-            Backend::Postgres(pool) => {
-                let mut $tx = pool.begin_with($store.backend().begin_write()).await?;
-                let value = $body;
-                $tx.commit().await?;
-                Ok(value)
-            }
-        }
-    };
-}
-
-/// Raises connector event `$event` with `data` (JSON text) for the online handlers of
-/// application `$client` on `$conn`, by `$actor`.
-macro_rules! enqueue_for_app {
-    ($conn:expr, $client:expr, $event:expr, $data:expr, $actor:expr) => {{
-        let now_ms = unix_millis();
-        let actor: Actor = $actor;
-        sqlx::query(ENQUEUE_FOR_APP)
-            .bind($client)
-            .bind($event)
-            .bind($data)
-            .bind(actor.0)
-            .bind(now_ms / 1000)
-            .bind(now_ms)
-            .execute(&mut *$conn)
-            .await?;
-    }};
+/// Raises connector event `event` with `data` (JSON text) for the online handlers of
+/// application `client` inside `tx`, by `actor`.
+async fn enqueue_for_app(
+    tx: &mut Tx,
+    client: &str,
+    event: &str,
+    data: &str,
+    actor: Actor,
+) -> Result<(), StoreError> {
+    let now_ms = unix_millis();
+    query(ENQUEUE_FOR_APP)
+        .bind(client)
+        .bind(event)
+        .bind(data)
+        .bind(actor.0)
+        .bind(now_ms / 1000)
+        .bind(now_ms)
+        .execute(tx)
+        .await?;
+    Ok(())
 }
 
 impl Store {
@@ -197,20 +181,19 @@ impl Store {
     /// connector or to another application.
     pub async fn register_connector(&self, new: &NewConnector<'_>) -> Result<bool, StoreError> {
         let options = new.options.to_json();
-        in_write_tx!(self, tx => {
-            sqlx::query(REGISTER)
-                .bind(new.id)
-                .bind(new.name)
-                .bind(new.client_id)
-                .bind(new.icon)
-                .bind(new.icon_disabled)
-                .bind(new.placement_handler)
-                .bind(&options)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                > 0
-        })
+        let mut tx = self.db().begin_write().await?;
+        let changed = query(REGISTER)
+            .bind(new.id)
+            .bind(new.name)
+            .bind(new.client_id)
+            .bind(new.icon)
+            .bind(new.icon_disabled)
+            .bind(new.placement_handler)
+            .bind(&options)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed > 0)
     }
 
     /// Connector `id` if application `client_id` registered it.
@@ -219,12 +202,11 @@ impl Store {
         id: &str,
         client_id: &str,
     ) -> Result<Option<ConnectorRow>, StoreError> {
-        let row = super::with_pool!(self.backend(), pool => sqlx::query_as::<_, ConnectorRow>(OF_APP)
+        query(OF_APP)
             .bind(id)
             .bind(client_id)
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+            .fetch_optional(self.db())
+            .await
     }
 
     /// Removes the application's connector and its per-line state; raises
@@ -237,35 +219,31 @@ impl Store {
         client_id: &str,
         actor: Actor,
     ) -> Result<bool, StoreError> {
-        in_write_tx!(self, tx => {
-            let lines: Vec<(i64,)> = sqlx::query_as(ACTIVE_LINES)
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-            let removed = sqlx::query(DELETE)
-                .bind(id)
-                .bind(client_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                > 0;
-            if removed {
-                sqlx::query(DELETE_LINES).bind(id).execute(&mut *tx).await?;
-                for (line,) in lines {
-                    let data = status_delete_data(id, line);
-                    enqueue_for_app!(tx, client_id, CONNECTOR_STATUS_DELETE, &data, actor);
-                }
+        let mut tx = self.db().begin_write().await?;
+        let lines: Vec<i64> = query(ACTIVE_LINES).bind(id).fetch_scalars(&mut tx).await?;
+        let removed = query(DELETE)
+            .bind(id)
+            .bind(client_id)
+            .execute(&mut tx)
+            .await?
+            > 0;
+        if removed {
+            query(DELETE_LINES).bind(id).execute(&mut tx).await?;
+            for line in lines {
+                let data = status_delete_data(id, line);
+                enqueue_for_app(&mut tx, client_id, CONNECTOR_STATUS_DELETE, &data, actor).await?;
             }
-            removed
-        })
+        }
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// Whether open line `line` exists (`None`: it does not) and is active.
     pub async fn line_active(&self, line: i64) -> Result<Option<bool>, StoreError> {
-        let row: Option<(bool,)> = super::with_pool!(self.backend(), pool => sqlx::query_as(LINE_ACTIVE)
+        let row: Option<(bool,)> = query(LINE_ACTIVE)
             .bind(line)
-            .fetch_optional(pool)
-            .await)?;
+            .fetch_optional(self.db())
+            .await?;
         Ok(row.map(|(active,)| active))
     }
 
@@ -275,12 +253,11 @@ impl Store {
         connector: &str,
         line: i64,
     ) -> Result<Option<LineState>, StoreError> {
-        let row = super::with_pool!(self.backend(), pool => sqlx::query_as::<_, LineState>(ON_LINE)
+        query(ON_LINE)
             .bind(connector)
             .bind(line)
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+            .fetch_optional(self.db())
+            .await
     }
 
     /// Switches the application's connector on or off on `line`; switching an active one off
@@ -293,23 +270,23 @@ impl Store {
         active: bool,
         actor: Actor,
     ) -> Result<(), StoreError> {
-        in_write_tx!(self, tx => {
-            let before: Option<LineState> = sqlx::query_as(ON_LINE)
-                .bind(connector)
-                .bind(line)
-                .fetch_optional(&mut *tx)
-                .await?;
-            sqlx::query(SET_ACTIVE)
-                .bind(connector)
-                .bind(line)
-                .bind(active)
-                .execute(&mut *tx)
-                .await?;
-            if !active && before.is_some_and(|state| state.active) {
-                let data = status_delete_data(connector, line);
-                enqueue_for_app!(tx, client_id, CONNECTOR_STATUS_DELETE, &data, actor);
-            }
-        })
+        let mut tx = self.db().begin_write().await?;
+        let before: Option<LineState> = query(ON_LINE)
+            .bind(connector)
+            .bind(line)
+            .fetch_optional(&mut tx)
+            .await?;
+        query(SET_ACTIVE)
+            .bind(connector)
+            .bind(line)
+            .bind(active)
+            .execute(&mut tx)
+            .await?;
+        if !active && before.is_some_and(|state| state.active) {
+            let data = status_delete_data(connector, line);
+            enqueue_for_app(&mut tx, client_id, CONNECTOR_STATUS_DELETE, &data, actor).await?;
+        }
+        tx.commit().await
     }
 
     /// Replaces the connector's channel settings on `line` (JSON text).
@@ -319,14 +296,14 @@ impl Store {
         line: i64,
         data: &str,
     ) -> Result<(), StoreError> {
-        in_write_tx!(self, tx => {
-            sqlx::query(SET_DATA)
-                .bind(connector)
-                .bind(line)
-                .bind(data)
-                .execute(&mut *tx)
-                .await?;
-        })
+        let mut tx = self.db().begin_write().await?;
+        query(SET_DATA)
+            .bind(connector)
+            .bind(line)
+            .bind(data)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await
     }
 
     /// A customer's message through a custom connector, as `session.open` plus the message:
@@ -338,42 +315,41 @@ impl Store {
         now: i64,
         actor: Actor,
     ) -> Result<Landed, StoreError> {
-        in_write_tx!(self, tx => {
-            let existing: Option<ChatRow> = sqlx::query_as(CHAT_BY_USER_CODE)
-                .bind(message.connector)
-                .bind(message.line)
-                .bind(message.external_chat)
-                .bind(message.external_user)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let chat_id = match existing {
-                Some(chat) => chat.id,
-                None => {
-                    let (id,): (i64,) = sqlx::query_as(INSERT_CHAT)
-                        .bind(message.connector)
-                        .bind(message.line)
-                        .bind(message.chat_title)
-                        .bind(message.external_chat)
-                        .bind(message.external_user)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    id
-                }
-            };
-            let (session, _) =
-                open_session_in!(tx, chat_id, SessionStatus::NEW.0, None, now, actor);
-            let (message_id,): (i64,) = sqlx::query_as(INSERT_INCOMING)
-                .bind(chat_id)
-                .bind(message.text)
-                .bind(now)
-                .bind(message.external_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            Landed {
-                chat_id,
-                session_id: session.id,
-                message_id,
+        let mut tx = self.db().begin_write().await?;
+        let existing: Option<ChatRow> = query(CHAT_BY_USER_CODE)
+            .bind(message.connector)
+            .bind(message.line)
+            .bind(message.external_chat)
+            .bind(message.external_user)
+            .fetch_optional(&mut tx)
+            .await?;
+        let chat_id = match existing {
+            Some(chat) => chat.id,
+            None => {
+                query(INSERT_CHAT)
+                    .bind(message.connector)
+                    .bind(message.line)
+                    .bind(message.chat_title)
+                    .bind(message.external_chat)
+                    .bind(message.external_user)
+                    .fetch_scalar(&mut tx)
+                    .await?
             }
+        };
+        let (session, _) =
+            open_session_in(&mut tx, chat_id, SessionStatus::NEW.0, None, now, actor).await?;
+        let message_id: i64 = query(INSERT_INCOMING)
+            .bind(chat_id)
+            .bind(message.text)
+            .bind(now)
+            .bind(message.external_id)
+            .fetch_scalar(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Landed {
+            chat_id,
+            session_id: session.id,
+            message_id,
         })
     }
 
@@ -390,32 +366,33 @@ impl Store {
         now: i64,
         actor: Actor,
     ) -> Result<i64, StoreError> {
-        in_write_tx!(self, tx => {
-            let (id,): (i64,) = sqlx::query_as(super::sessions::INSERT_MESSAGE)
-                .bind(chat_id)
-                .bind(author_id)
-                .bind(text)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-            let channel: Option<CustomChannel> = sqlx::query_as(CUSTOM_CHANNEL_OF_CHAT)
-                .bind(chat_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(channel) = channel {
-                let options = ConnectorOptions::from_json(&channel.options);
-                let data = outgoing_message_data(
-                    &channel.id,
-                    channel.line_id,
-                    &channel.external_chat_id,
-                    (chat_id, id),
-                    author_id,
-                    &options.sign(author_name, text),
-                );
-                enqueue_for_app!(tx, &channel.client_id, CONNECTOR_MESSAGE_ADD, &data, actor);
-            }
-            id
-        })
+        let mut tx = self.db().begin_write().await?;
+        let id: i64 = query(INSERT_MESSAGE)
+            .bind(chat_id)
+            .bind(author_id)
+            .bind(text)
+            .bind(now)
+            .fetch_scalar(&mut tx)
+            .await?;
+        let channel: Option<CustomChannel> = query(CUSTOM_CHANNEL_OF_CHAT)
+            .bind(chat_id)
+            .fetch_optional(&mut tx)
+            .await?;
+        if let Some(channel) = channel {
+            let options = ConnectorOptions::from_json(&channel.options);
+            let data = outgoing_message_data(
+                &channel.id,
+                channel.line_id,
+                &channel.external_chat_id,
+                (chat_id, id),
+                author_id,
+                &options.sign(author_name, text),
+            );
+            let client = &channel.client_id;
+            enqueue_for_app(&mut tx, client, CONNECTOR_MESSAGE_ADD, &data, actor).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Records what the external system reports for operator message `message` of `chat`;
@@ -432,18 +409,17 @@ impl Store {
             Mark::Delivered => MARK_DELIVERED,
             Mark::Read => MARK_READ,
         };
-        in_write_tx!(self, tx => {
-            sqlx::query(sql)
-                .bind(message)
-                .bind(chat)
-                .bind(now)
-                .bind(connector)
-                .bind(line)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                > 0
-        })
+        let mut tx = self.db().begin_write().await?;
+        let changed = query(sql)
+            .bind(message)
+            .bind(chat)
+            .bind(now)
+            .bind(connector)
+            .bind(line)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed > 0)
     }
 
     /// When message `id` was delivered and read in the external system, if it exists.
@@ -451,10 +427,9 @@ impl Store {
         &self,
         id: i64,
     ) -> Result<Option<(Option<i64>, Option<i64>)>, StoreError> {
-        let row = super::with_pool!(self.backend(), pool => sqlx::query_as(MESSAGE_MARKS)
+        query(MESSAGE_MARKS)
             .bind(id)
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+            .fetch_optional(self.db())
+            .await
     }
 }

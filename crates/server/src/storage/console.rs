@@ -6,8 +6,9 @@
 //! of which the console shows a prefix.
 
 use super::auth::WebhookRow;
+use super::db::query;
 use super::sessions::{ChatRow, SessionRow};
-use super::{with_pool, Store, StoreError};
+use super::{Store, StoreError};
 
 pub(super) const CHATS_PAGE: &str =
     "SELECT id, connector_id, line_id, title, external_chat_id, external_user_id
@@ -62,9 +63,11 @@ pub struct TokenListRow {
 impl Store {
     /// Up to `limit` chats with ids above `after`.
     pub async fn chats_page(&self, after: i64, limit: i64) -> Result<Vec<ChatRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(CHATS_PAGE)
-            .bind(after).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(CHATS_PAGE)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 
     /// A chat's newest `limit` sessions, newest first.
@@ -73,9 +76,11 @@ impl Store {
         chat_id: i64,
         limit: i64,
     ) -> Result<Vec<SessionRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(SESSIONS_OF_CHAT)
-            .bind(chat_id).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(SESSIONS_OF_CHAT)
+            .bind(chat_id)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 
     /// `(session, entity type, entity id)` bindings of a chat's sessions, newest first.
@@ -84,16 +89,20 @@ impl Store {
         chat_id: i64,
         limit: i64,
     ) -> Result<Vec<(i64, String, i64)>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(BINDINGS_OF_CHAT)
-            .bind(chat_id).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(BINDINGS_OF_CHAT)
+            .bind(chat_id)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 
     /// Up to `limit` users with ids above `after`, with their department's name.
     pub async fn users_page(&self, after: i64, limit: i64) -> Result<Vec<UserListRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(USERS_PAGE)
-            .bind(after).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(USERS_PAGE)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 
     /// `(user, entity type, read level)` of the users with ids in `first..=last`.
@@ -102,9 +111,11 @@ impl Store {
         first: i64,
         last: i64,
     ) -> Result<Vec<(i64, String, String)>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(PERMISSIONS_OF_USERS)
-            .bind(first).bind(last).fetch_all(pool).await)?;
-        Ok(rows)
+        query(PERMISSIONS_OF_USERS)
+            .bind(first)
+            .bind(last)
+            .fetch_all(self.db())
+            .await
     }
 
     /// Up to `limit` webhooks with ids above `after`, revoked ones included.
@@ -113,9 +124,11 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<WebhookRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(WEBHOOKS_PAGE)
-            .bind(after).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(WEBHOOKS_PAGE)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 
     /// Up to `limit` tokens whose hash sorts after `after`.
@@ -124,9 +137,11 @@ impl Store {
         after: &str,
         limit: i64,
     ) -> Result<Vec<TokenListRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(TOKENS_PAGE)
-            .bind(after).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(TOKENS_PAGE)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 
     /// Up to `limit` connectors `(id, title, active)` with ids after `after`.
@@ -135,9 +150,11 @@ impl Store {
         after: &str,
         limit: i64,
     ) -> Result<Vec<(String, String, bool)>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(CONNECTORS_PAGE)
-            .bind(after).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(CONNECTORS_PAGE)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 
     /// Up to `limit` lines `(id, name, active)` with ids above `after`.
@@ -146,8 +163,10 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<(i64, String, bool)>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(LINES_PAGE)
-            .bind(after).bind(limit).fetch_all(pool).await)?;
-        Ok(rows)
+        query(LINES_PAGE)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(self.db())
+            .await
     }
 }

@@ -1,12 +1,13 @@
 //! CRM records (leads, deals, contacts, companies) and the bindings of sessions to them.
 //!
 //! Every write raises its events (`ONCRM<TYPE>ADD/UPDATE/DELETE`, and `ONCRMACTIVITYUPDATE`
-//! for a binding change of a session's activity) in its own transaction ([`enqueue_event!`]).
+//! for a binding change of a session's activity) in its own transaction ([`enqueue_event`]).
 
 use super::chat_index::{refresh_chat_index, CHAT_OF_SESSION, DELETE_FOR_RECORD};
+use super::db::query;
 use super::events::enqueue_event;
 use super::ids::{NEXT_CRM_ID_PG, NEXT_CRM_ID_SQLITE};
-use super::{with_pool, Backend, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::crm::{CrmEntityType, CrmRef};
 use crate::domain::event::{Actor, Change, Raised};
 
@@ -79,46 +80,33 @@ impl Store {
         fields: &CrmFieldsUpdate,
         actor: Actor,
     ) -> Result<i64, StoreError> {
-        let next_id = match self.backend() {
-            Backend::Sqlite(_) => NEXT_CRM_ID_SQLITE,
-            Backend::Postgres(_) => NEXT_CRM_ID_PG,
-        };
-        macro_rules! add_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let (id,): (i64,) = sqlx::query_as(next_id)
-                    .bind(entity_type.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                sqlx::query(INSERT_CRM_RECORD)
-                    .bind(entity_type.as_str())
-                    .bind(id)
-                    .bind(fields.title.as_deref().unwrap_or_default())
-                    .bind(fields.assigned_by_id)
-                    .bind(fields.opened.unwrap_or(false))
-                    .execute(&mut *tx)
-                    .await?;
-                enqueue_event!(tx, actor, Raised::crm_record(entity_type, Change::Add, id));
-                tx.commit().await?;
-                Ok(id)
-            }};
-        }
-        match self.backend() {
-            Backend::Sqlite(pool) => add_on!(pool),
-            Backend::Postgres(pool) => add_on!(pool),
-        }
+        let mut tx = self.db().begin_write().await?;
+        let next_id = tx.engine().pick(NEXT_CRM_ID_SQLITE, NEXT_CRM_ID_PG);
+        let id: i64 = query(next_id)
+            .bind(entity_type.as_str())
+            .fetch_scalar(&mut tx)
+            .await?;
+        query(INSERT_CRM_RECORD)
+            .bind(entity_type.as_str())
+            .bind(id)
+            .bind(fields.title.as_deref().unwrap_or_default())
+            .bind(fields.assigned_by_id)
+            .bind(fields.opened.unwrap_or(false))
+            .execute(&mut tx)
+            .await?;
+        let raised = Raised::crm_record(entity_type, Change::Add, id);
+        enqueue_event(&mut tx, actor, raised).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// One record.
     pub async fn crm_record(&self, record: CrmRef) -> Result<Option<CrmRecordRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, CrmRecordRow>(
-            CRM_RECORD_BY_ID,
-        )
-        .bind(record.entity_type.as_str())
-        .bind(record.id.get())
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row)
+        query(CRM_RECORD_BY_ID)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .fetch_optional(self.db())
+            .await
     }
 
     /// Updates the given fields; `false` when the record does not exist. A transaction of
@@ -129,32 +117,22 @@ impl Store {
         fields: &CrmFieldsUpdate,
         actor: Actor,
     ) -> Result<bool, StoreError> {
-        macro_rules! update_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let updated = sqlx::query(UPDATE_CRM_RECORD)
-                    .bind(record.entity_type.as_str())
-                    .bind(record.id.get())
-                    .bind(fields.title.as_deref())
-                    .bind(fields.assigned_by_id)
-                    .bind(fields.opened)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                    > 0;
-                if updated {
-                    let raised =
-                        Raised::crm_record(record.entity_type, Change::Update, record.id.get());
-                    enqueue_event!(tx, actor, raised);
-                }
-                tx.commit().await?;
-                Ok(updated)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let updated = query(UPDATE_CRM_RECORD)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .bind(fields.title.as_deref())
+            .bind(fields.assigned_by_id)
+            .bind(fields.opened)
+            .execute(&mut tx)
+            .await?
+            > 0;
+        if updated {
+            let raised = Raised::crm_record(record.entity_type, Change::Update, record.id.get());
+            enqueue_event(&mut tx, actor, raised).await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => update_on!(pool),
-            Backend::Postgres(pool) => update_on!(pool),
-        }
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Deletes a record and every session binding to it, in one transaction; `false` when it
@@ -164,35 +142,25 @@ impl Store {
         record: CrmRef,
         actor: Actor,
     ) -> Result<bool, StoreError> {
-        macro_rules! delete_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let deleted = sqlx::query(DELETE_CRM_RECORD)
-                    .bind(record.entity_type.as_str())
-                    .bind(record.id.get())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                for sql in [DELETE_BINDINGS_OF_RECORD, DELETE_FOR_RECORD] {
-                    sqlx::query(sql)
-                        .bind(record.entity_type.as_str())
-                        .bind(record.id.get())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if deleted > 0 {
-                    let raised =
-                        Raised::crm_record(record.entity_type, Change::Delete, record.id.get());
-                    enqueue_event!(tx, actor, raised);
-                }
-                tx.commit().await?;
-                Ok(deleted > 0)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let deleted = query(DELETE_CRM_RECORD)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .execute(&mut tx)
+            .await?;
+        for sql in [DELETE_BINDINGS_OF_RECORD, DELETE_FOR_RECORD] {
+            query(sql)
+                .bind(record.entity_type.as_str())
+                .bind(record.id.get())
+                .execute(&mut tx)
+                .await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => delete_on!(pool),
-            Backend::Postgres(pool) => delete_on!(pool),
+        if deleted > 0 {
+            let raised = Raised::crm_record(record.entity_type, Change::Delete, record.id.get());
+            enqueue_event(&mut tx, actor, raised).await?;
         }
+        tx.commit().await?;
+        Ok(deleted > 0)
     }
 
     /// Binds a session to a record. The record row is locked while binding (PostgreSQL), so a
@@ -204,52 +172,41 @@ impl Store {
         record: CrmRef,
         actor: Actor,
     ) -> Result<BindOutcome, StoreError> {
-        let find_record = match self.backend() {
-            Backend::Sqlite(_) => FIND_RECORD,
-            Backend::Postgres(_) => FIND_RECORD_FOR_UPDATE,
+        let mut tx = self.db().begin_write().await?;
+        let find_record = tx.engine().pick(FIND_RECORD, FIND_RECORD_FOR_UPDATE);
+        let chat: Option<i64> = query(CHAT_OF_SESSION)
+            .bind(session_id)
+            .fetch_optional::<(i64,)>(&mut tx)
+            .await?
+            .map(|(chat,)| chat);
+        let Some(chat) = chat else {
+            return Ok(BindOutcome::NoSession);
         };
-        macro_rules! bind_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let chat: Option<(i64,)> = sqlx::query_as(CHAT_OF_SESSION)
-                    .bind(session_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some((chat,)) = chat else {
-                    return Ok(BindOutcome::NoSession);
-                };
-                let found: Option<(i64,)> = sqlx::query_as(find_record)
-                    .bind(record.entity_type.as_str())
-                    .bind(record.id.get())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if found.is_none() {
-                    return Ok(BindOutcome::NoRecord);
-                }
-                let inserted = sqlx::query(INSERT_BINDING)
-                    .bind(session_id)
-                    .bind(record.entity_type.as_str())
-                    .bind(record.id.get())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if inserted > 0 {
-                    refresh_chat_index!(tx, chat);
-                    let raised = Raised::session_activity(Change::Update, session_id);
-                    enqueue_event!(tx, actor, raised);
-                }
-                tx.commit().await?;
-                Ok(if inserted > 0 {
-                    BindOutcome::Bound
-                } else {
-                    BindOutcome::AlreadyBound
-                })
-            }};
+        let found: Option<(i64,)> = query(find_record)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .fetch_optional(&mut tx)
+            .await?;
+        if found.is_none() {
+            return Ok(BindOutcome::NoRecord);
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => bind_on!(pool),
-            Backend::Postgres(pool) => bind_on!(pool),
+        let inserted = query(INSERT_BINDING)
+            .bind(session_id)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .execute(&mut tx)
+            .await?;
+        if inserted > 0 {
+            refresh_chat_index(&mut tx, chat).await?;
+            let raised = Raised::session_activity(Change::Update, session_id);
+            enqueue_event(&mut tx, actor, raised).await?;
         }
+        tx.commit().await?;
+        Ok(if inserted > 0 {
+            BindOutcome::Bound
+        } else {
+            BindOutcome::AlreadyBound
+        })
     }
 
     /// Removes one binding; `false` when there was none.
@@ -259,34 +216,25 @@ impl Store {
         record: CrmRef,
         actor: Actor,
     ) -> Result<bool, StoreError> {
-        macro_rules! unbind_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let removed = sqlx::query(DELETE_BINDING)
-                    .bind(session_id)
-                    .bind(record.entity_type.as_str())
-                    .bind(record.id.get())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                    > 0;
-                if removed {
-                    let (chat,): (i64,) = sqlx::query_as(CHAT_OF_SESSION)
-                        .bind(session_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    refresh_chat_index!(tx, chat);
-                    let raised = Raised::session_activity(Change::Update, session_id);
-                    enqueue_event!(tx, actor, raised);
-                }
-                tx.commit().await?;
-                Ok(removed)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let removed = query(DELETE_BINDING)
+            .bind(session_id)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .execute(&mut tx)
+            .await?
+            > 0;
+        if removed {
+            let chat: i64 = query(CHAT_OF_SESSION)
+                .bind(session_id)
+                .fetch_scalar(&mut tx)
+                .await?;
+            refresh_chat_index(&mut tx, chat).await?;
+            let raised = Raised::session_activity(Change::Update, session_id);
+            enqueue_event(&mut tx, actor, raised).await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => unbind_on!(pool),
-            Backend::Postgres(pool) => unbind_on!(pool),
-        }
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// The records a session is bound to, as (type, id), ordered.
@@ -294,12 +242,9 @@ impl Store {
         &self,
         session_id: i64,
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(
-            BINDINGS_OF_SESSION,
-        )
-        .bind(session_id)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows)
+        query(BINDINGS_OF_SESSION)
+            .bind(session_id)
+            .fetch_all(self.db())
+            .await
     }
 }

@@ -12,7 +12,8 @@
 //! counting `total` visits every matching row: both cost O(offset or matches) per page.
 
 use super::crm::CrmRecordRow;
-use super::{with_pool, Store, StoreError};
+use super::db::{query, Arg, Query};
+use super::{Store, StoreError};
 use crate::domain::crm::CrmEntityType;
 use crate::domain::crm_list::{
     Condition, FieldSet, ListField, ListQuery, Op, Operand, Page, Scalar, SortKey, Visibility,
@@ -46,7 +47,21 @@ struct Statement {
     binds: Vec<Bind>,
 }
 
+impl Bind {
+    fn arg(&self) -> Arg<'_> {
+        match self {
+            Bind::Int(int) => Arg::Int(*int),
+            Bind::Text(text) => Arg::Text(text),
+        }
+    }
+}
+
 impl Statement {
+    /// The statement, ready to run.
+    fn query(&self) -> Query<'_> {
+        query(&self.sql).bind_all(self.binds.iter().map(Bind::arg))
+    }
+
     /// Adds a parameter and returns its placeholder (`$n`).
     fn bind(&mut self, value: Bind) -> String {
         self.binds.push(value);
@@ -290,19 +305,6 @@ fn statements(
     (page, count)
 }
 
-macro_rules! bound {
-    ($query:expr, $binds:expr) => {{
-        let mut query = $query;
-        for bind in $binds {
-            query = match bind {
-                Bind::Int(int) => query.bind(*int),
-                Bind::Text(text) => query.bind(text.clone()),
-            };
-        }
-        query
-    }};
-}
-
 impl Store {
     /// One page of `entity_type` records matching `query`, limited to what `visibility` admits.
     pub async fn list_crm_records(
@@ -312,19 +314,11 @@ impl Store {
         visibility: &Visibility,
     ) -> Result<ListPage, StoreError> {
         let (page, count) = statements(entity_type, query, visibility);
-        let rows: Vec<CrmRecordRow> = with_pool!(self.backend(), pool => bound!(
-            sqlx::query_as::<_, CrmRecordRow>(&page.sql), &page.binds
-        )
-        .fetch_all(pool)
-        .await)?;
+        let rows: Vec<CrmRecordRow> = page.query().fetch_all(self.db()).await?;
         let total = match count {
             None => None,
             Some(count) => {
-                let (total,): (i64,) = with_pool!(self.backend(), pool => bound!(
-                    sqlx::query_as::<_, (i64,)>(&count.sql), &count.binds
-                )
-                .fetch_one(pool)
-                .await)?;
+                let total: i64 = count.query().fetch_scalar(self.db()).await?;
                 Some(u64::try_from(total).unwrap_or(0))
             }
         };
@@ -335,7 +329,6 @@ impl Store {
 mod samples;
 pub use samples::catalog_samples;
 
-// After `bound!`, which it uses.
 pub mod activities;
 
 #[cfg(test)]

@@ -9,7 +9,8 @@
 //! so a handler receives its events in the order they were raised, through whichever of its
 //! bindings, also across servers.
 
-use super::{with_pool, Backend, Store, StoreError};
+use super::db::query;
+use super::{Store, StoreError};
 use serde::Serialize;
 
 /// Whether any row is due by `$1` (ms) or has a stale claim: a read, so that an idle server's
@@ -128,38 +129,27 @@ impl Store {
         limit: i64,
         due_by_ms: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let claim = match self.backend() {
-            Backend::Sqlite(_) => CLAIM_SQLITE,
-            Backend::Postgres(_) => CLAIM_PG,
-        };
-        let rows = with_pool!(self.backend(), pool => {
-            let due: Option<(i64,)> = sqlx::query_as(ANY_DUE)
-                .bind(due_by_ms)
-                .bind(stale_before_ms)
-                .fetch_optional(pool)
-                .await?;
-            if due.is_none() {
-                return Ok(Vec::new());
-            }
-            let claimed = sqlx::query(claim)
-                .bind(claimer)
-                .bind(now_ms)
-                .bind(stale_before_ms)
-                .bind(limit)
-                .bind(due_by_ms)
-                .execute(pool)
-                .await?
-                .rows_affected();
-            if claimed == 0 {
-                Vec::new()
-            } else {
-                sqlx::query_as::<_, Claimed>(CLAIMED)
-                    .bind(claimer)
-                    .fetch_all(pool)
-                    .await?
-            }
-        });
-        Ok(rows)
+        let db = self.db();
+        let due: Option<(i64,)> = query(ANY_DUE)
+            .bind(due_by_ms)
+            .bind(stale_before_ms)
+            .fetch_optional(db)
+            .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
+        let claimed = query(db.engine().pick(CLAIM_SQLITE, CLAIM_PG))
+            .bind(claimer)
+            .bind(now_ms)
+            .bind(stale_before_ms)
+            .bind(limit)
+            .bind(due_by_ms)
+            .execute(db)
+            .await?;
+        if claimed == 0 {
+            return Ok(Vec::new());
+        }
+        query(CLAIMED).bind(claimer).fetch_all(db).await
     }
 
     /// Records how an attempt of a claimed row ended.
@@ -170,7 +160,7 @@ impl Store {
         attempt: &Attempt,
     ) -> Result<(), StoreError> {
         let delivered_at = (attempt.state == "delivered").then_some(attempt.at_ms);
-        with_pool!(self.backend(), pool => sqlx::query(RECORD_ATTEMPT)
+        query(RECORD_ATTEMPT)
             .bind(id)
             .bind(attempt.state)
             .bind(attempt.status)
@@ -180,28 +170,18 @@ impl Store {
             .bind(attempt.due_at_ms)
             .bind(delivered_at)
             .bind(claimer)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+            .execute(self.db())
+            .await?;
         Ok(())
     }
 
     /// How many deliveries still wait, and when the next one is due (ms).
     pub async fn pending_deliveries(&self) -> Result<(i64, Option<i64>), StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, (i64, Option<i64>)>(
-            PENDING,
-        )
-        .fetch_one(pool)
-        .await)?;
-        Ok(row)
+        query(PENDING).fetch_one(self.db()).await
     }
 
     /// The newest `limit` deliveries, newest first.
     pub async fn recent_deliveries(&self, limit: i64) -> Result<Vec<DeliveryRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, DeliveryRow>(RECENT)
-            .bind(limit)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows)
+        query(RECENT).bind(limit).fetch_all(self.db()).await
     }
 }

@@ -9,8 +9,9 @@
 //! not be sent); it only proves to the handler that openlines sent the request and grants
 //! nothing on openlines itself.
 
+use super::db::query;
 use super::events::{unix_millis, DROP_ORPHANED_DELIVERIES, ENQUEUE_FOR_APP, INSERT_HANDLER};
-use super::{with_pool, Backend, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::event::OUTGOING_PREFIX;
 
 /// The pseudo-application name of outgoing webhook `id`.
@@ -91,85 +92,57 @@ pub struct Removal<'a> {
 impl Store {
     /// Makes an outgoing webhook bound to `new.events`, in one transaction; returns its id.
     pub async fn add_outgoing_webhook(&self, new: &NewOutgoing<'_>) -> Result<i64, StoreError> {
-        macro_rules! add_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let (id,): (i64,) = sqlx::query_as(INSERT_OUTGOING)
-                    .bind(new.handler)
-                    .bind(new.user_id)
-                    .bind(new.now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let client_id = outgoing_client_id(id);
-                for event in new.events {
-                    sqlx::query(INSERT_HANDLER)
-                        .bind(&client_id)
-                        .bind(*event)
-                        .bind(new.handler)
-                        .bind(new.user_id)
-                        .bind(false)
-                        .bind("")
-                        .bind("{}")
-                        .bind(new.user_id)
-                        .bind("")
-                        .bind(new.now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(SET_APP_TOKEN)
-                    .bind(&client_id)
-                    .bind(new.application_token)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(id)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let id: i64 = query(INSERT_OUTGOING)
+            .bind(new.handler)
+            .bind(new.user_id)
+            .bind(new.now)
+            .fetch_scalar(&mut tx)
+            .await?;
+        let client_id = outgoing_client_id(id);
+        for event in new.events {
+            query(INSERT_HANDLER)
+                .bind(&client_id)
+                .bind(*event)
+                .bind(new.handler)
+                .bind(new.user_id)
+                .bind(false)
+                .bind("")
+                .bind("{}")
+                .bind(new.user_id)
+                .bind("")
+                .bind(new.now)
+                .execute(&mut tx)
+                .await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => add_on!(pool),
-            Backend::Postgres(pool) => add_on!(pool),
-        }
+        query(SET_APP_TOKEN)
+            .bind(&client_id)
+            .bind(new.application_token)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Every outgoing webhook, oldest first.
     pub async fn outgoing_webhooks(&self) -> Result<Vec<OutgoingRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, OutgoingRow>(ALL_OUTGOING)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows)
+        query(ALL_OUTGOING).fetch_all(self.db()).await
     }
 
     /// Deletes an outgoing webhook, its bindings, its token and its undelivered events, in
     /// one transaction; `false` when there is no such webhook.
     pub async fn delete_outgoing_webhook(&self, id: i64) -> Result<bool, StoreError> {
         let client_id = outgoing_client_id(id);
-        macro_rules! delete_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let removed = sqlx::query(DELETE_OUTGOING)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if removed > 0 {
-                    for statement in [DELETE_ALL_HANDLERS, DELETE_APP_TOKEN] {
-                        sqlx::query(statement)
-                            .bind(&client_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    sqlx::query(DROP_ORPHANED_DELIVERIES)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(removed > 0)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let removed = query(DELETE_OUTGOING).bind(id).execute(&mut tx).await?;
+        if removed > 0 {
+            for statement in [DELETE_ALL_HANDLERS, DELETE_APP_TOKEN] {
+                query(statement).bind(&client_id).execute(&mut tx).await?;
+            }
+            query(DROP_ORPHANED_DELIVERIES).execute(&mut tx).await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => delete_on!(pool),
-            Backend::Postgres(pool) => delete_on!(pool),
-        }
+        tx.commit().await?;
+        Ok(removed > 0)
     }
 
     /// Removes an application, in one transaction: raises `ONAPPUNINSTALL` for its handlers
@@ -180,69 +153,46 @@ impl Store {
     pub async fn remove_app(&self, removal: &Removal<'_>) -> Result<bool, StoreError> {
         let now_ms = unix_millis();
         let client_id = removal.client_id;
-        macro_rules! remove_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let gone = sqlx::query(DELETE_APP)
-                    .bind(client_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if gone > 0 {
-                    // Actor 0: the delivery of ONAPPUNINSTALL carries no user's token.
-                    sqlx::query(ENQUEUE_FOR_APP)
-                        .bind(client_id)
-                        .bind("ONAPPUNINSTALL")
-                        .bind(removal.data)
-                        .bind(0_i64)
-                        .bind(now_ms / 1000)
-                        .bind(now_ms)
-                        .execute(&mut *tx)
-                        .await?;
-                    let mut statements = vec![
-                        DELETE_HANDLERS_BUT_UNINSTALL,
-                        DELETE_OFFLINE_QUEUE,
-                        DELETE_APP_TOKENS,
-                        DELETE_APP_CODES,
-                    ];
-                    if removal.clean {
-                        statements.extend([DELETE_APP_OPTIONS, DELETE_USER_OPTIONS]);
-                    }
-                    for statement in statements {
-                        sqlx::query(statement)
-                            .bind(client_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    sqlx::query(DROP_ORPHANED_DELIVERIES)
-                        .execute(&mut *tx)
-                        .await?;
-                    for statement in [FORGET_REMOVED_HANDLERS, FORGET_REMOVED_TOKEN] {
-                        sqlx::query(statement)
-                            .bind(client_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                tx.commit().await?;
-                Ok(gone > 0)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let gone = query(DELETE_APP).bind(client_id).execute(&mut tx).await?;
+        if gone > 0 {
+            // Actor 0: the delivery of ONAPPUNINSTALL carries no user's token.
+            query(ENQUEUE_FOR_APP)
+                .bind(client_id)
+                .bind("ONAPPUNINSTALL")
+                .bind(removal.data)
+                .bind(0_i64)
+                .bind(now_ms / 1000)
+                .bind(now_ms)
+                .execute(&mut tx)
+                .await?;
+            let mut statements = vec![
+                DELETE_HANDLERS_BUT_UNINSTALL,
+                DELETE_OFFLINE_QUEUE,
+                DELETE_APP_TOKENS,
+                DELETE_APP_CODES,
+            ];
+            if removal.clean {
+                statements.extend([DELETE_APP_OPTIONS, DELETE_USER_OPTIONS]);
+            }
+            for statement in statements {
+                query(statement).bind(client_id).execute(&mut tx).await?;
+            }
+            query(DROP_ORPHANED_DELIVERIES).execute(&mut tx).await?;
+            for statement in [FORGET_REMOVED_HANDLERS, FORGET_REMOVED_TOKEN] {
+                query(statement).bind(client_id).execute(&mut tx).await?;
+            }
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => remove_on!(pool),
-            Backend::Postgres(pool) => remove_on!(pool),
-        }
+        tx.commit().await?;
+        Ok(gone > 0)
     }
 
     /// Drops what is left of a removed application once its `ONAPPUNINSTALL` deliveries are
     /// done; nothing while any waits or the application exists.
     pub async fn forget_removed_app(&self, client_id: &str) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => {
-            for statement in [FORGET_REMOVED_HANDLERS, FORGET_REMOVED_TOKEN] {
-                sqlx::query(statement).bind(client_id).execute(pool).await?;
-            }
-            Ok::<_, sqlx::Error>(())
-        })?;
+        for statement in [FORGET_REMOVED_HANDLERS, FORGET_REMOVED_TOKEN] {
+            query(statement).bind(client_id).execute(self.db()).await?;
+        }
         Ok(())
     }
 }

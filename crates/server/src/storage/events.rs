@@ -1,7 +1,7 @@
 //! Event handlers (`event.bind`) and the outbox every write fills.
 //!
-//! A write raises its events inside its own transaction with [`enqueue_event!`], right beside
-//! `refresh_chat_index!`: one `INSERT … SELECT` copies the event to every online handler bound
+//! A write raises its events inside its own transaction with [`enqueue_event`], right beside
+//! `refresh_chat_index`: one `INSERT … SELECT` copies the event to every online handler bound
 //! to it (a row per delivery in `event_outbox`, so the fan-out is fixed at write time and an
 //! `event.unbind` later cannot change what was owed), and one more upserts it into the offline
 //! queue of every application with an offline handler. A write that rolls back raises nothing,
@@ -10,7 +10,9 @@
 //! The offline queue's reads and the delivery claims live in [`super::events_offline`] and
 //! [`super::event_outbox`].
 
-use super::{with_pool, Backend, Store, StoreError};
+use super::db::{query, Query, Tx};
+use super::{Store, StoreError};
+use crate::domain::event::{Actor, Raised};
 use sha2::{Digest, Sha256};
 
 /// Copies one raised event to each online handler of it. `$1` event, `$2` data (JSON),
@@ -143,102 +145,77 @@ pub fn unix_millis() -> i64 {
         .unwrap_or(0)
 }
 
-/// Raises event `$raised` (a [`crate::domain::event::Raised`]) by `$actor`
-/// ([`crate::domain::event::Actor`]) on connection `$conn` (a write transaction's), with
-/// `?` on sqlx errors: [`HANDLER_KINDS`] first, then, only for the kinds bound, one statement
-/// for the online handlers, and one for the offline queue plus one for the `ONOFFLINEEVENT`
-/// notifications of that queue.
-/// A macro for the reason [`super::chat_index::refresh_chat_index!`] is one.
-macro_rules! enqueue_event {
-    ($conn:expr, $actor:expr, $raised:expr) => {{
-        let raised: $crate::domain::event::Raised = $raised;
-        let actor: $crate::domain::event::Actor = $actor;
-        let (online, offline): (i64, i64) = sqlx::query_as($crate::storage::events::HANDLER_KINDS)
+/// Raises `raised` by `actor` inside `tx` (a write's transaction): [`HANDLER_KINDS`] first,
+/// then, only for the kinds bound, one statement for the online handlers, and one for the
+/// offline queue plus one for the `ONOFFLINEEVENT` notifications of that queue.
+pub(super) async fn enqueue_event(
+    tx: &mut Tx,
+    actor: Actor,
+    raised: Raised,
+) -> Result<(), StoreError> {
+    let (online, offline): (i64, i64) = query(HANDLER_KINDS)
+        .bind(&raised.name)
+        .fetch_one(&mut *tx)
+        .await?;
+    if online + offline == 0 {
+        return Ok(());
+    }
+    let data = raised.data_json();
+    let now_ms = unix_millis();
+    if online > 0 {
+        query(ENQUEUE_ONLINE)
             .bind(&raised.name)
-            .fetch_one(&mut *$conn)
+            .bind(&data)
+            .bind(actor.0)
+            .bind(now_ms / 1000)
+            .bind(now_ms)
+            .execute(&mut *tx)
             .await?;
-        if online + offline > 0 {
-            let data = raised.data_json();
-            let now_ms = $crate::storage::events::unix_millis();
-            if online > 0 {
-                sqlx::query($crate::storage::events::ENQUEUE_ONLINE)
-                    .bind(&raised.name)
-                    .bind(&data)
-                    .bind(actor.0)
-                    .bind(now_ms / 1000)
-                    .bind(now_ms)
-                    .execute(&mut *$conn)
-                    .await?;
-            }
-            if offline > 0 {
-                sqlx::query($crate::storage::events::ENQUEUE_OFFLINE)
-                    .bind(&raised.name)
-                    .bind($crate::storage::events::message_id(&data))
-                    .bind(&data)
-                    .bind(now_ms / 1000)
-                    .execute(&mut *$conn)
-                    .await?;
-                sqlx::query($crate::storage::events::ENQUEUE_OFFLINE_NOTICE)
-                    .bind(&raised.name)
-                    .bind(actor.0)
-                    .bind(now_ms / 1000)
-                    .bind(now_ms)
-                    .execute(&mut *$conn)
-                    .await?;
-            }
-        }
-    }};
+    }
+    if offline > 0 {
+        let message = message_id(&data);
+        query(ENQUEUE_OFFLINE)
+            .bind(&raised.name)
+            .bind(&message)
+            .bind(&data)
+            .bind(now_ms / 1000)
+            .execute(&mut *tx)
+            .await?;
+        query(ENQUEUE_OFFLINE_NOTICE)
+            .bind(&raised.name)
+            .bind(actor.0)
+            .bind(now_ms / 1000)
+            .bind(now_ms)
+            .execute(tx)
+            .await?;
+    }
+    Ok(())
 }
-pub(crate) use enqueue_event;
 
 impl Store {
     /// Binds a handler; `false` when the same one is already bound.
     pub async fn bind_event_handler(&self, new: &NewHandler<'_>) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(INSERT_HANDLER)
-            .bind(new.client_id)
-            .bind(new.event)
-            .bind(new.handler)
-            .bind(new.auth_type)
-            .bind(new.offline)
-            .bind(new.auth_connector)
-            .bind(new.options)
-            .bind(new.bound_by)
-            .bind(new.scopes)
-            .bind(new.now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))?;
+        let done = insert_handler(new).execute(self.db()).await?;
         Ok(done > 0)
     }
 
     /// Removes the matching handlers and drops their undelivered events, in one transaction;
     /// returns how many handlers went.
     pub async fn unbind_event_handlers(&self, key: &HandlerKey<'_>) -> Result<u64, StoreError> {
-        macro_rules! unbind_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let removed = sqlx::query(DELETE_HANDLERS)
-                    .bind(key.client_id)
-                    .bind(key.event)
-                    .bind(key.handler)
-                    .bind(key.offline)
-                    .bind(key.auth_type)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if removed > 0 {
-                    sqlx::query(DROP_ORPHANED_DELIVERIES)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(removed)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let removed = query(DELETE_HANDLERS)
+            .bind(key.client_id)
+            .bind(key.event)
+            .bind(key.handler)
+            .bind(key.offline)
+            .bind(key.auth_type)
+            .execute(&mut tx)
+            .await?;
+        if removed > 0 {
+            query(DROP_ORPHANED_DELIVERIES).execute(&mut tx).await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => unbind_on!(pool),
-            Backend::Postgres(pool) => unbind_on!(pool),
-        }
+        tx.commit().await?;
+        Ok(removed)
     }
 
     /// The handlers of an application, all of them or those of one `auth_type`.
@@ -247,14 +224,11 @@ impl Store {
         client_id: &str,
         auth_type: Option<i64>,
     ) -> Result<Vec<HandlerRow>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as::<_, HandlerRow>(
-            HANDLERS_OF_APP,
-        )
-        .bind(client_id)
-        .bind(auth_type)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows)
+        query(HANDLERS_OF_APP)
+            .bind(client_id)
+            .bind(auth_type)
+            .fetch_all(self.db())
+            .await
     }
 
     /// Installs `handler` as the application's install handler: binds `ONAPPINSTALL` for it
@@ -266,39 +240,18 @@ impl Store {
         data: &str,
     ) -> Result<(), StoreError> {
         let now_ms = unix_millis();
-        macro_rules! install_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                sqlx::query(INSERT_HANDLER)
-                    .bind(handler.client_id)
-                    .bind(handler.event)
-                    .bind(handler.handler)
-                    .bind(handler.auth_type)
-                    .bind(handler.offline)
-                    .bind(handler.auth_connector)
-                    .bind(handler.options)
-                    .bind(handler.bound_by)
-                    .bind(handler.scopes)
-                    .bind(handler.now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(ENQUEUE_FOR_APP)
-                    .bind(handler.client_id)
-                    .bind(handler.event)
-                    .bind(data)
-                    .bind(handler.bound_by)
-                    .bind(now_ms / 1000)
-                    .bind(now_ms)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }};
-        }
-        match self.backend() {
-            Backend::Sqlite(pool) => install_on!(pool),
-            Backend::Postgres(pool) => install_on!(pool),
-        }
+        let mut tx = self.db().begin_write().await?;
+        insert_handler(handler).execute(&mut tx).await?;
+        query(ENQUEUE_FOR_APP)
+            .bind(handler.client_id)
+            .bind(handler.event)
+            .bind(data)
+            .bind(handler.bound_by)
+            .bind(now_ms / 1000)
+            .bind(now_ms)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await
     }
 
     /// The application's `application_token`, made with `fresh` on first use.
@@ -307,14 +260,29 @@ impl Store {
         client_id: &str,
         fresh: &str,
     ) -> Result<String, StoreError> {
-        let (token,): (String,) = with_pool!(self.backend(), pool => {
-            sqlx::query(ADD_APP_TOKEN)
-                .bind(client_id)
-                .bind(fresh)
-                .execute(pool)
-                .await?;
-            sqlx::query_as(APP_TOKEN).bind(client_id).fetch_one(pool).await
-        })?;
-        Ok(token)
+        query(ADD_APP_TOKEN)
+            .bind(client_id)
+            .bind(fresh)
+            .execute(self.db())
+            .await?;
+        query(APP_TOKEN)
+            .bind(client_id)
+            .fetch_scalar(self.db())
+            .await
     }
+}
+
+/// [`INSERT_HANDLER`] with `new`'s fields bound.
+fn insert_handler<'a>(new: &NewHandler<'a>) -> Query<'a> {
+    query(INSERT_HANDLER)
+        .bind(new.client_id)
+        .bind(new.event)
+        .bind(new.handler)
+        .bind(new.auth_type)
+        .bind(new.offline)
+        .bind(new.auth_connector)
+        .bind(new.options)
+        .bind(new.bound_by)
+        .bind(new.scopes)
+        .bind(new.now)
 }

@@ -5,7 +5,8 @@
 //! they are still free, in one UPDATE: two readers at once get different rows on both engines
 //! (PostgreSQL re-checks the condition on a row another transaction just changed).
 
-use super::{with_pool, Backend, Store, StoreError};
+use super::db::query;
+use super::{Store, StoreError};
 
 /// One row of the queue.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -86,38 +87,30 @@ impl Store {
         take: &OfflineTake<'_>,
     ) -> Result<Vec<OfflineRow>, StoreError> {
         let from = take.again.unwrap_or("");
-        macro_rules! take_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                sqlx::query(RESERVE)
-                    .bind(take.client_id)
-                    .bind(take.auth_connector)
-                    .bind(take.errors)
-                    .bind(take.limit)
-                    .bind(take.process_id)
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
-                let rows: Vec<OfflineRow> = sqlx::query_as(RESERVED)
-                    .bind(take.client_id)
-                    .bind(take.process_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                if take.clear {
-                    sqlx::query(DELETE_RESERVED)
-                        .bind(take.client_id)
-                        .bind(take.process_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(rows)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        query(RESERVE)
+            .bind(take.client_id)
+            .bind(take.auth_connector)
+            .bind(take.errors)
+            .bind(take.limit)
+            .bind(take.process_id)
+            .bind(from)
+            .execute(&mut tx)
+            .await?;
+        let rows: Vec<OfflineRow> = query(RESERVED)
+            .bind(take.client_id)
+            .bind(take.process_id)
+            .fetch_all(&mut tx)
+            .await?;
+        if take.clear {
+            query(DELETE_RESERVED)
+                .bind(take.client_id)
+                .bind(take.process_id)
+                .execute(&mut tx)
+                .await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => take_on!(pool),
-            Backend::Postgres(pool) => take_on!(pool),
-        }
+        tx.commit().await?;
+        Ok(rows)
     }
 
     /// `event.offline.list`: a page of the queue and the queue's length.
@@ -128,21 +121,18 @@ impl Store {
         offset: i64,
         size: i64,
     ) -> Result<(Vec<OfflineRow>, i64), StoreError> {
-        let (rows, (total,)) = with_pool!(self.backend(), pool => {
-            let rows: Vec<OfflineRow> = sqlx::query_as(PAGE)
-                .bind(client_id)
-                .bind(auth_connector)
-                .bind(offset)
-                .bind(size)
-                .fetch_all(pool)
-                .await?;
-            let total: (i64,) = sqlx::query_as(COUNT)
-                .bind(client_id)
-                .bind(auth_connector)
-                .fetch_one(pool)
-                .await?;
-            (rows, total)
-        });
+        let rows: Vec<OfflineRow> = query(PAGE)
+            .bind(client_id)
+            .bind(auth_connector)
+            .bind(offset)
+            .bind(size)
+            .fetch_all(self.db())
+            .await?;
+        let total: i64 = query(COUNT)
+            .bind(client_id)
+            .bind(auth_connector)
+            .fetch_scalar(self.db())
+            .await?;
         Ok((rows, total))
     }
 
@@ -153,46 +143,37 @@ impl Store {
         process_id: &str,
         which: &ClearWhich,
     ) -> Result<(), StoreError> {
-        macro_rules! clear_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                match which {
-                    ClearWhich::All => {
-                        sqlx::query(DELETE_RESERVED)
-                            .bind(client_id)
-                            .bind(process_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    ClearWhich::Ids(ids) => {
-                        for id in ids {
-                            sqlx::query(DELETE_RESERVED_ID)
-                                .bind(client_id)
-                                .bind(process_id)
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                    }
-                    ClearWhich::MessageIds(messages) => {
-                        for message in messages {
-                            sqlx::query(DELETE_RESERVED_MESSAGE)
-                                .bind(client_id)
-                                .bind(process_id)
-                                .bind(message)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                    }
+        let mut tx = self.db().begin_write().await?;
+        match which {
+            ClearWhich::All => {
+                query(DELETE_RESERVED)
+                    .bind(client_id)
+                    .bind(process_id)
+                    .execute(&mut tx)
+                    .await?;
+            }
+            ClearWhich::Ids(ids) => {
+                for id in ids {
+                    query(DELETE_RESERVED_ID)
+                        .bind(client_id)
+                        .bind(process_id)
+                        .bind(id)
+                        .execute(&mut tx)
+                        .await?;
                 }
-                tx.commit().await?;
-                Ok(())
-            }};
+            }
+            ClearWhich::MessageIds(messages) => {
+                for message in messages {
+                    query(DELETE_RESERVED_MESSAGE)
+                        .bind(client_id)
+                        .bind(process_id)
+                        .bind(message)
+                        .execute(&mut tx)
+                        .await?;
+                }
+            }
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => clear_on!(pool),
-            Backend::Postgres(pool) => clear_on!(pool),
-        }
+        tx.commit().await
     }
 
     /// `event.offline.error`: marks rows of reservation `process_id` as failed.
@@ -202,24 +183,15 @@ impl Store {
         process_id: &str,
         message_ids: &[String],
     ) -> Result<(), StoreError> {
-        macro_rules! mark_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                for message in message_ids {
-                    sqlx::query(MARK_ERROR)
-                        .bind(client_id)
-                        .bind(process_id)
-                        .bind(message)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }};
+        let mut tx = self.db().begin_write().await?;
+        for message in message_ids {
+            query(MARK_ERROR)
+                .bind(client_id)
+                .bind(process_id)
+                .bind(message)
+                .execute(&mut tx)
+                .await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => mark_on!(pool),
-            Backend::Postgres(pool) => mark_on!(pool),
-        }
+        tx.commit().await
     }
 }

@@ -1,9 +1,9 @@
 //! Streaming reads of every table, for `openlines export`. Rows come one at a time from the
 //! database cursor, so memory does not grow with the data.
 
-use super::{Backend, Store, StoreError};
+use super::db::query;
+use super::{Store, StoreError};
 use futures_util::stream::BoxStream;
-use futures_util::StreamExt;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::FromRow;
@@ -65,15 +65,6 @@ impl Store {
         if let Some(reader) = self.sqlite_reader() {
             return reader.stream(sql);
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => sqlx::query_as::<_, T>(sql)
-                .fetch(pool)
-                .map(|row| row.map_err(StoreError::from))
-                .boxed(),
-            Backend::Postgres(pool) => sqlx::query_as::<_, T>(sql)
-                .fetch(pool)
-                .map(|row| row.map_err(StoreError::from))
-                .boxed(),
-        }
+        query(sql).fetch(self.db())
     }
 }

@@ -1,6 +1,7 @@
 //! OAuth applications, authorization codes, and the refresh grant's token rotation.
 
-use super::{with_pool, Store, StoreError};
+use super::db::query;
+use super::{Store, StoreError};
 
 /// A registered application.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -53,25 +54,23 @@ pub(super) const EXPIRE_TOKEN: &str =
 impl Store {
     /// Registers an application.
     pub async fn add_app(&self, app: &AppRow, now: i64) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(INSERT_APP)
-        .bind(&app.client_id)
-        .bind(&app.client_secret_sha256)
-        .bind(&app.name)
-        .bind(&app.scopes)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
+        query(INSERT_APP)
+            .bind(&app.client_id)
+            .bind(&app.client_secret_sha256)
+            .bind(&app.name)
+            .bind(&app.scopes)
+            .bind(now)
+            .execute(self.db())
+            .await?;
         Ok(())
     }
 
     /// The application with this client id.
     pub async fn app(&self, client_id: &str) -> Result<Option<AppRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, AppRow>(APP_BY_CLIENT_ID)
-        .bind(client_id)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row)
+        query(APP_BY_CLIENT_ID)
+            .bind(client_id)
+            .fetch_optional(self.db())
+            .await
     }
 
     /// Stores an authorization code.
@@ -82,14 +81,13 @@ impl Store {
         user_id: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(INSERT_CODE)
-        .bind(code_sha256)
-        .bind(client_id)
-        .bind(user_id)
-        .bind(expires_at)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
+        query(INSERT_CODE)
+            .bind(code_sha256)
+            .bind(client_id)
+            .bind(user_id)
+            .bind(expires_at)
+            .execute(self.db())
+            .await?;
         Ok(())
     }
 
@@ -100,28 +98,27 @@ impl Store {
         client_id: &str,
         now: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(REDEEM_CODE)
-        .bind(code_sha256)
-        .bind(client_id)
-        .bind(now)
-        .fetch_optional(pool)
-        .await)?;
+        let row: Option<(i64,)> = query(REDEEM_CODE)
+            .bind(code_sha256)
+            .bind(client_id)
+            .bind(now)
+            .fetch_optional(self.db())
+            .await?;
         Ok(row.map(|(user,)| user))
     }
 
     /// Stores a fresh access/refresh pair.
     pub async fn add_pair(&self, pair: &NewPair<'_>) -> Result<(), StoreError> {
-        with_pool!(self.backend(), pool => sqlx::query(INSERT_PAIR)
-        .bind(pair.access_sha256)
-        .bind(pair.refresh_sha256)
-        .bind(pair.user_id)
-        .bind(pair.scopes)
-        .bind(pair.expires_at)
-        .bind(pair.client_id)
-        .bind(pair.refresh_expires_at)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
+        query(INSERT_PAIR)
+            .bind(pair.access_sha256)
+            .bind(pair.refresh_sha256)
+            .bind(pair.user_id)
+            .bind(pair.scopes)
+            .bind(pair.expires_at)
+            .bind(pair.client_id)
+            .bind(pair.refresh_expires_at)
+            .execute(self.db())
+            .await?;
         Ok(())
     }
 
@@ -135,48 +132,37 @@ impl Store {
         now: i64,
         pair: &NewPairOwned,
     ) -> Result<Option<Grant>, StoreError> {
-        macro_rules! rotate_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let grant: Option<Grant> = sqlx::query_as(SPEND_REFRESH)
-                    .bind(old_refresh)
-                    .bind(client_id)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match grant {
-                    None => Ok(None),
-                    Some(grant) => {
-                        sqlx::query(INSERT_PAIR)
-                            .bind(&pair.access_sha256)
-                            .bind(&pair.refresh_sha256)
-                            .bind(grant.user_id)
-                            .bind(&grant.scopes)
-                            .bind(pair.expires_at)
-                            .bind(client_id)
-                            .bind(pair.refresh_expires_at)
-                            .execute(&mut *tx)
-                            .await?;
-                        tx.commit().await?;
-                        Ok(Some(grant))
-                    }
-                }
-            }};
-        }
-        match self.backend() {
-            super::Backend::Sqlite(pool) => rotate_on!(pool),
-            super::Backend::Postgres(pool) => rotate_on!(pool),
-        }
+        let mut tx = self.db().begin_write().await?;
+        let grant: Option<Grant> = query(SPEND_REFRESH)
+            .bind(old_refresh)
+            .bind(client_id)
+            .bind(now)
+            .fetch_optional(&mut tx)
+            .await?;
+        let Some(grant) = grant else {
+            return Ok(None);
+        };
+        query(INSERT_PAIR)
+            .bind(&pair.access_sha256)
+            .bind(&pair.refresh_sha256)
+            .bind(grant.user_id)
+            .bind(&grant.scopes)
+            .bind(pair.expires_at)
+            .bind(client_id)
+            .bind(pair.refresh_expires_at)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(grant))
     }
 
     /// Makes an access token expire now (the integrators' "expire this token" switch).
     pub async fn expire_token(&self, access_sha256: &str, now: i64) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(EXPIRE_TOKEN)
-        .bind(access_sha256)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
+        let done = query(EXPIRE_TOKEN)
+            .bind(access_sha256)
+            .bind(now)
+            .execute(self.db())
+            .await?;
         Ok(done > 0)
     }
 }

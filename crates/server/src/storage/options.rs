@@ -2,7 +2,8 @@
 //! application and user (`user.option.*`). Values are JSON text, so they come back with the
 //! type they were set with.
 
-use super::{with_pool, Backend, Store, StoreError};
+use super::db::query;
+use super::{Store, StoreError};
 
 pub(super) const SET_APP_OPTION: &str =
     "INSERT INTO app_options (client_id, name, value) VALUES ($1, $2, $3)
@@ -29,31 +30,17 @@ impl Store {
         owner: OptionOwner<'_>,
         pairs: &[(String, String)],
     ) -> Result<(), StoreError> {
-        macro_rules! set_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                for (name, value) in pairs {
-                    let query = match owner {
-                        OptionOwner::App { client_id } => sqlx::query(SET_APP_OPTION)
-                            .bind(client_id)
-                            .bind(name)
-                            .bind(value),
-                        OptionOwner::User { client_id, user_id } => sqlx::query(SET_USER_OPTION)
-                            .bind(client_id)
-                            .bind(user_id)
-                            .bind(name)
-                            .bind(value),
-                    };
-                    query.execute(&mut *tx).await?;
+        let mut tx = self.db().begin_write().await?;
+        for (name, value) in pairs {
+            let statement = match owner {
+                OptionOwner::App { client_id } => query(SET_APP_OPTION).bind(client_id),
+                OptionOwner::User { client_id, user_id } => {
+                    query(SET_USER_OPTION).bind(client_id).bind(user_id)
                 }
-                tx.commit().await?;
-                Ok(())
-            }};
+            };
+            statement.bind(name).bind(value).execute(&mut tx).await?;
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => set_on!(pool),
-            Backend::Postgres(pool) => set_on!(pool),
-        }
+        tx.commit().await
     }
 
     /// Every option of `owner` as `(name, json value)`, by name.
@@ -61,21 +48,12 @@ impl Store {
         &self,
         owner: OptionOwner<'_>,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = match owner {
-            OptionOwner::App { client_id } => {
-                with_pool!(self.backend(), pool => sqlx::query_as(APP_OPTIONS)
-                .bind(client_id)
-                .fetch_all(pool)
-                .await)
-            }
+        let statement = match owner {
+            OptionOwner::App { client_id } => query(APP_OPTIONS).bind(client_id),
             OptionOwner::User { client_id, user_id } => {
-                with_pool!(self.backend(), pool => sqlx::query_as(USER_OPTIONS)
-                .bind(client_id)
-                .bind(user_id)
-                .fetch_all(pool)
-                .await)
+                query(USER_OPTIONS).bind(client_id).bind(user_id)
             }
-        }?;
-        Ok(rows)
+        };
+        statement.fetch_all(self.db()).await
     }
 }

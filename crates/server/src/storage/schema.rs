@@ -2,7 +2,8 @@
 //! (`export`, `webhook list`, …) refuse a database that is missing or was never migrated,
 //! rather than create one, and `migrate` says what it did.
 
-use super::{with_pool, Backend, Store, StoreError};
+use super::db::query;
+use super::{Backend, Store, StoreError};
 
 /// SQLite: whether sqlx's migration table exists (1 or 0).
 pub const SQLITE_HAS_MIGRATIONS_TABLE: &str = "SELECT COUNT(*) FROM sqlite_master
@@ -35,19 +36,15 @@ fn known_migrations(backend: &Backend) -> usize {
 impl Store {
     /// Where the schema stands, without changing anything.
     pub async fn schema_state(&self) -> Result<SchemaState, StoreError> {
-        let has_table = match self.backend() {
-            Backend::Sqlite(_) => SQLITE_HAS_MIGRATIONS_TABLE,
-            Backend::Postgres(_) => POSTGRES_HAS_MIGRATIONS_TABLE,
-        };
-        let tables: i64 = with_pool!(self.backend(), pool => sqlx::query_scalar(has_table)
-            .fetch_one(pool)
-            .await)?;
+        let db = self.db();
+        let has_table = db
+            .engine()
+            .pick(SQLITE_HAS_MIGRATIONS_TABLE, POSTGRES_HAS_MIGRATIONS_TABLE);
+        let tables: i64 = query(has_table).fetch_scalar(db).await?;
         if tables == 0 {
             return Ok(SchemaState::Missing);
         }
-        let applied: i64 = with_pool!(self.backend(), pool => sqlx::query_scalar(APPLIED_MIGRATIONS)
-            .fetch_one(pool)
-            .await)?;
+        let applied: i64 = query(APPLIED_MIGRATIONS).fetch_scalar(db).await?;
         let applied = usize::try_from(applied).unwrap_or(0);
         let known = known_migrations(self.backend());
         Ok(if applied >= known {

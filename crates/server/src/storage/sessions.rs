@@ -4,12 +4,13 @@
 //!
 //! A session is also the CRM activity of its dialog (its id is the activity id), so opening
 //! one raises `ONCRMACTIVITYADD` and each status transition `ONCRMACTIVITYUPDATE`, in the
-//! write's transaction ([`enqueue_event!`]). `touch_session` only moves the modified time and
+//! write's transaction ([`enqueue_event`]). `touch_session` only moves the modified time and
 //! raises nothing.
 
 use super::chat_index::{refresh_chat_index, CHAT_OF_SESSION};
+use super::db::{query, Tx};
 use super::events::enqueue_event;
-use super::{with_pool, Backend, Store, StoreError};
+use super::{Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::event::{Actor, Change, Raised};
 use crate::domain::session::SessionStatus;
@@ -136,73 +137,56 @@ pub(super) const TRANSITION_TRANSFER_TO_QUEUE: &str =
     "UPDATE sessions SET status = 0, operator_id = NULL, modified_at = $3
                  WHERE id = $1 AND status < 50 AND (CAST($2 AS BIGINT) IS NULL OR TRUE)";
 
-/// Opens a session in chat `$chat` on connection `$conn` (a write transaction's) unless its
-/// newest one is still open; evaluates to `(SessionRow, created)`. The new session keeps the
-/// previous one's CRM bindings (and so rewrites the chat index) and raises
-/// `ONCRMACTIVITYADD`. A macro for the reason [`refresh_chat_index!`] is one; shared by
+/// Opens a session in `chat_id` inside `tx` (a write transaction) unless its newest one is
+/// still open; returns `(session, created)`. The new session keeps the previous one's CRM
+/// bindings (and so rewrites the chat index) and raises `ONCRMACTIVITYADD`. Shared by
 /// [`Store::open_session`] and the connectors' incoming messages.
-macro_rules! open_session_in {
-    ($conn:expr, $chat:expr, $status:expr, $operator:expr, $now:expr, $actor:expr) => {{
-        let chat_id: i64 = $chat;
-        let status: i64 = $status;
-        let operator: Option<i64> = $operator;
-        let now: i64 = $now;
-        let previous: Option<$crate::storage::sessions::SessionRow> =
-            sqlx::query_as($crate::storage::sessions::LATEST_SESSION_OF_CHAT)
-                .bind(chat_id)
-                .fetch_optional(&mut *$conn)
-                .await?;
-        match previous.as_ref().filter(|session| !session.is_closed()) {
-            Some(open) => (open.clone(), false),
-            None => {
-                let (id,): (i64,) = sqlx::query_as($crate::storage::sessions::INSERT_SESSION)
-                    .bind(chat_id)
-                    .bind(status)
-                    .bind(operator)
-                    .bind(now)
-                    .fetch_one(&mut *$conn)
-                    .await?;
-                if let Some(previous) = &previous {
-                    sqlx::query($crate::storage::sessions::COPY_BINDINGS)
-                        .bind(id)
-                        .bind(previous.id)
-                        .execute(&mut *$conn)
-                        .await?;
-                    $crate::storage::chat_index::refresh_chat_index!($conn, chat_id);
-                }
-                $crate::storage::events::enqueue_event!(
-                    $conn,
-                    $actor,
-                    $crate::domain::event::Raised::session_activity(
-                        $crate::domain::event::Change::Add,
-                        id
-                    )
-                );
-                let session = $crate::storage::sessions::SessionRow {
-                    id,
-                    chat_id,
-                    status,
-                    operator_id: operator,
-                    created_at: now,
-                    modified_at: now,
-                };
-                (session, true)
-            }
-        }
-    }};
+pub(super) async fn open_session_in(
+    tx: &mut Tx,
+    chat_id: i64,
+    status: i64,
+    operator: Option<i64>,
+    now: i64,
+    actor: Actor,
+) -> Result<(SessionRow, bool), StoreError> {
+    let previous: Option<SessionRow> = query(LATEST_SESSION_OF_CHAT)
+        .bind(chat_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(open) = previous.as_ref().filter(|session| !session.is_closed()) {
+        return Ok((open.clone(), false));
+    }
+    let id: i64 = query(INSERT_SESSION)
+        .bind(chat_id)
+        .bind(status)
+        .bind(operator)
+        .bind(now)
+        .fetch_scalar(&mut *tx)
+        .await?;
+    if let Some(previous) = &previous {
+        query(COPY_BINDINGS)
+            .bind(id)
+            .bind(previous.id)
+            .execute(&mut *tx)
+            .await?;
+        refresh_chat_index(tx, chat_id).await?;
+    }
+    enqueue_event(tx, actor, Raised::session_activity(Change::Add, id)).await?;
+    let session = SessionRow {
+        id,
+        chat_id,
+        status,
+        operator_id: operator,
+        created_at: now,
+        modified_at: now,
+    };
+    Ok((session, true))
 }
-pub(crate) use open_session_in;
 
 impl Store {
     /// The chat with this id.
     pub async fn chat(&self, id: i64) -> Result<Option<ChatRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, ChatRow>(
-            CHAT_BY_ID,
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row)
+        query(CHAT_BY_ID).bind(id).fetch_optional(self.db()).await
     }
 
     /// The chat with this `USER_CODE`.
@@ -213,16 +197,13 @@ impl Store {
         chat: &str,
         user: &str,
     ) -> Result<Option<ChatRow>, StoreError> {
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, ChatRow>(
-            CHAT_BY_USER_CODE,
-        )
-        .bind(connector)
-        .bind(line)
-        .bind(chat)
-        .bind(user)
-        .fetch_optional(pool)
-        .await)?;
-        Ok(row)
+        query(CHAT_BY_USER_CODE)
+            .bind(connector)
+            .bind(line)
+            .bind(chat)
+            .bind(user)
+            .fetch_optional(self.db())
+            .await
     }
 
     /// Whether an active line and connector exist.
@@ -231,13 +212,11 @@ impl Store {
         connector: &str,
         line: i64,
     ) -> Result<bool, StoreError> {
-        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            LINE_AND_CONNECTOR_ACTIVE,
-        )
-        .bind(line)
-        .bind(connector)
-        .fetch_optional(pool)
-        .await)?;
+        let row: Option<(i64,)> = query(LINE_AND_CONNECTOR_ACTIVE)
+            .bind(line)
+            .bind(connector)
+            .fetch_optional(self.db())
+            .await?;
         Ok(row.is_some())
     }
 
@@ -251,35 +230,30 @@ impl Store {
         user: &str,
         title: &str,
     ) -> Result<i64, StoreError> {
-        let (id,): (i64,) = with_pool!(self.backend(), pool => sqlx::query_as(INSERT_CHAT)
+        query(INSERT_CHAT)
             .bind(connector)
             .bind(line)
             .bind(title)
             .bind(chat)
             .bind(user)
-            .fetch_one(pool)
-            .await)?;
-        Ok(id)
+            .fetch_scalar(self.db())
+            .await
     }
 
     /// The chat's newest session.
     pub async fn current_session(&self, chat_id: i64) -> Result<Option<SessionRow>, StoreError> {
-        let sql = LATEST_SESSION_OF_CHAT;
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql)
+        query(LATEST_SESSION_OF_CHAT)
             .bind(chat_id)
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+            .fetch_optional(self.db())
+            .await
     }
 
     /// One session.
     pub async fn session(&self, id: i64) -> Result<Option<SessionRow>, StoreError> {
-        let sql = SESSION_BY_ID;
-        let row = with_pool!(self.backend(), pool => sqlx::query_as::<_, SessionRow>(sql)
+        query(SESSION_BY_ID)
             .bind(id)
-            .fetch_optional(pool)
-            .await)?;
-        Ok(row)
+            .fetch_optional(self.db())
+            .await
     }
 
     /// Opens a new session in `chat_id` unless its newest one is still open; the new session
@@ -293,18 +267,10 @@ impl Store {
         now: i64,
         actor: Actor,
     ) -> Result<(SessionRow, bool), StoreError> {
-        macro_rules! open_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let opened = open_session_in!(tx, chat_id, status, operator, now, actor);
-                tx.commit().await?;
-                Ok(opened)
-            }};
-        }
-        match self.backend() {
-            Backend::Sqlite(pool) => open_on!(pool),
-            Backend::Postgres(pool) => open_on!(pool),
-        }
+        let mut tx = self.db().begin_write().await?;
+        let opened = open_session_in(&mut tx, chat_id, status, operator, now, actor).await?;
+        tx.commit().await?;
+        Ok(opened)
     }
 
     /// Applies `transition` to session `id` if its conditions still hold at write time;
@@ -342,35 +308,27 @@ impl Store {
         now: i64,
         actor: Option<Actor>,
     ) -> Result<bool, StoreError> {
-        macro_rules! update_on {
-            ($pool:expr) => {{
-                let mut tx = $pool.begin_with(self.backend().begin_write()).await?;
-                let changed = sqlx::query(sql)
-                    .bind(id)
-                    .bind(operator)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-                    > 0;
-                if changed {
-                    let (chat,): (i64,) = sqlx::query_as(CHAT_OF_SESSION)
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    refresh_chat_index!(tx, chat);
-                    if let Some(actor) = actor {
-                        enqueue_event!(tx, actor, Raised::session_activity(Change::Update, id));
-                    }
-                }
-                tx.commit().await?;
-                Ok(changed)
-            }};
+        let mut tx = self.db().begin_write().await?;
+        let changed = query(sql)
+            .bind(id)
+            .bind(operator)
+            .bind(now)
+            .execute(&mut tx)
+            .await?
+            > 0;
+        if changed {
+            let chat: i64 = query(CHAT_OF_SESSION)
+                .bind(id)
+                .fetch_scalar(&mut tx)
+                .await?;
+            refresh_chat_index(&mut tx, chat).await?;
+            if let Some(actor) = actor {
+                let raised = Raised::session_activity(Change::Update, id);
+                enqueue_event(&mut tx, actor, raised).await?;
+            }
         }
-        match self.backend() {
-            Backend::Sqlite(pool) => update_on!(pool),
-            Backend::Postgres(pool) => update_on!(pool),
-        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// The chat of the most recently changed session bound to `record`, whatever its status
@@ -379,13 +337,11 @@ impl Store {
         &self,
         record: CrmRef,
     ) -> Result<Option<i64>, StoreError> {
-        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            LATEST_CHAT_OF_RECORD,
-        )
-        .bind(record.entity_type.as_str())
-        .bind(record.id.get())
-        .fetch_optional(pool)
-        .await)?;
+        let row: Option<(i64,)> = query(LATEST_CHAT_OF_RECORD)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .fetch_optional(self.db())
+            .await?;
         Ok(row.map(|(chat,)| chat))
     }
 
@@ -396,68 +352,53 @@ impl Store {
         chat_id: i64,
         record: CrmRef,
     ) -> Result<bool, StoreError> {
-        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            CHAT_ACTIVELY_IN_RECORD,
-        )
-        .bind(record.entity_type.as_str())
-        .bind(record.id.get())
-        .bind(chat_id)
-        .fetch_optional(pool)
-        .await)?;
+        let row: Option<(i64,)> = query(CHAT_ACTIVELY_IN_RECORD)
+            .bind(record.entity_type.as_str())
+            .bind(record.id.get())
+            .bind(chat_id)
+            .fetch_optional(self.db())
+            .await?;
         Ok(row.is_some())
     }
 
     /// Whether `user_id` is a member of `chat_id`.
     pub async fn is_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
-        let row: Option<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            IS_MEMBER,
-        )
-        .bind(chat_id)
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await)?;
+        let row: Option<(i64,)> = query(IS_MEMBER)
+            .bind(chat_id)
+            .bind(user_id)
+            .fetch_optional(self.db())
+            .await?;
         Ok(row.is_some())
     }
 
     /// Adds a member; `false` when already one.
     pub async fn add_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(
-            ADD_MEMBER,
-        )
-        .bind(chat_id)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
+        let done = query(ADD_MEMBER)
+            .bind(chat_id)
+            .bind(user_id)
+            .execute(self.db())
+            .await?;
         Ok(done > 0)
     }
 
     /// Removes a member; `false` when not one.
     pub async fn remove_member(&self, chat_id: i64, user_id: i64) -> Result<bool, StoreError> {
-        let done = with_pool!(self.backend(), pool => sqlx::query(
-            REMOVE_MEMBER,
-        )
-        .bind(chat_id)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
+        let done = query(REMOVE_MEMBER)
+            .bind(chat_id)
+            .bind(user_id)
+            .execute(self.db())
+            .await?;
         Ok(done > 0)
     }
 
     /// The members of a chat, ordered.
     pub async fn members(&self, chat_id: i64) -> Result<Vec<i64>, StoreError> {
-        let rows: Vec<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(
-            MEMBERS_OF_CHAT,
-        )
-        .bind(chat_id)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows.into_iter().map(|(user,)| user).collect())
+        query(MEMBERS_OF_CHAT)
+            .bind(chat_id)
+            .fetch_scalars(self.db())
+            .await
     }
-}
 
-impl Store {
     /// Marks a session modified now.
     pub async fn touch_session(&self, id: i64, now: i64) -> Result<(), StoreError> {
         self.update_session_and_index(id, TOUCH_SESSION, None, now, None)

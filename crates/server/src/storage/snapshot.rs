@@ -14,7 +14,8 @@
 //! Table and column names are spliced into the statement templates below. They come only
 //! from the database catalog, never from a request, and are quoted as identifiers anyway.
 
-use super::{Backend, Store, StoreError};
+use super::db::{query, Engine, Tx};
+use super::{Store, StoreError};
 
 /// SQLite: the data tables (its own `sqlite_*` tables and sqlx's migration table left out).
 pub const SQLITE_DATA_TABLES: &str = "SELECT name FROM sqlite_master
@@ -157,109 +158,41 @@ pub fn filled(template: &str, table: &str, columns: &[String]) -> String {
     )
 }
 
-/// Runs `$body` with `$conn` bound to the transaction's connection, whichever the engine.
-macro_rules! on_tx {
-    ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            Tx::Sqlite(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
-            Tx::Postgres(tx) => {
-                let $conn = &mut **tx;
-                $body
-            }
-        }
-    };
-}
-
-enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
-impl Tx {
-    /// A transaction that writes (SQLite takes the write lock at once), or one that only
-    /// reads but sees every table at the same moment (PostgreSQL's `REPEATABLE READ`; a
-    /// SQLite read transaction in WAL mode already does).
-    async fn begin(backend: &Backend, write: bool) -> Result<Tx, StoreError> {
-        Ok(match backend {
-            Backend::Sqlite(pool) if write => {
-                Tx::Sqlite(pool.begin_with(backend.begin_write()).await?)
-            }
-            Backend::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Backend::Postgres(pool) if write => Tx::Postgres(pool.begin().await?),
-            Backend::Postgres(pool) => {
-                Tx::Postgres(pool.begin_with(POSTGRES_BEGIN_CONSISTENT_READ).await?)
-            }
-        })
+/// The data tables and their columns.
+async fn data_tables(tx: &mut Tx) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    let (tables_sql, columns_sql) = tx.engine().pick(
+        (SQLITE_DATA_TABLES, SQLITE_COLUMNS),
+        (POSTGRES_DATA_TABLES, POSTGRES_COLUMNS),
+    );
+    let names: Vec<String> = query(tables_sql).fetch_scalars(&mut *tx).await?;
+    let mut tables = Vec::with_capacity(names.len());
+    for name in names {
+        let columns: Vec<String> = query(columns_sql)
+            .bind(&name)
+            .fetch_scalars(&mut *tx)
+            .await?;
+        tables.push((name, columns));
     }
-
-    async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
-        }
-        Ok(())
-    }
-
-    /// The data tables and their columns.
-    async fn tables(&mut self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
-        let (tables_sql, columns_sql) = match self {
-            Tx::Sqlite(_) => (SQLITE_DATA_TABLES, SQLITE_COLUMNS),
-            Tx::Postgres(_) => (POSTGRES_DATA_TABLES, POSTGRES_COLUMNS),
-        };
-        let names: Vec<String> =
-            on_tx!(self, conn => sqlx::query_scalar(tables_sql).fetch_all(conn).await)?;
-        let mut tables = Vec::with_capacity(names.len());
-        for name in names {
-            let columns: Vec<String> = on_tx!(self, conn => sqlx::query_scalar(columns_sql)
-                .bind(&name)
-                .fetch_all(conn)
-                .await)?;
-            tables.push((name, columns));
-        }
-        Ok(tables)
-    }
-
-    async fn execute(&mut self, sql: &str, json: Option<&str>) -> Result<(), StoreError> {
-        on_tx!(self, conn => {
-            let query = sqlx::query(sql);
-            let query = match json {
-                Some(json) => query.bind(json),
-                None => query,
-            };
-            query.execute(conn).await.map(|_| ())
-        })?;
-        Ok(())
-    }
+    Ok(tables)
 }
 
 impl Store {
     /// Every row of every data table, read in one transaction (one consistent moment).
     pub async fn take_snapshot(&self) -> Result<Snapshot, StoreError> {
-        let mut tx = Tx::begin(self.backend(), false).await?;
-        let rows_sql = match &tx {
-            Tx::Sqlite(_) => SQLITE_ROWS_AS_JSON,
-            Tx::Postgres(_) => POSTGRES_ROWS_AS_JSON,
-        };
+        let mut tx = self.db().begin_read(POSTGRES_BEGIN_CONSISTENT_READ).await?;
+        let rows_sql = tx.engine().pick(SQLITE_ROWS_AS_JSON, POSTGRES_ROWS_AS_JSON);
         let mut tables = Vec::new();
-        for (table, columns) in tx.tables().await? {
+        for (table, columns) in data_tables(&mut tx).await? {
             let sql = filled(rows_sql, &table, &columns);
-            let rows: String =
-                on_tx!(&mut tx, conn => sqlx::query_scalar(&sql).fetch_one(conn).await)?;
+            let rows: String = query(&sql).fetch_scalar(&mut tx).await?;
             tables.push(TableRows {
                 table,
                 columns,
                 rows,
             });
         }
-        let positions_sql = match &tx {
-            Tx::Sqlite(_) => SQLITE_ID_POSITIONS,
-            Tx::Postgres(_) => POSTGRES_ID_POSITIONS,
-        };
-        let id_positions: String =
-            on_tx!(&mut tx, conn => sqlx::query_scalar(positions_sql).fetch_one(conn).await)?;
+        let positions_sql = tx.engine().pick(SQLITE_ID_POSITIONS, POSTGRES_ID_POSITIONS);
+        let id_positions: String = query(positions_sql).fetch_scalar(&mut tx).await?;
         tx.commit().await?;
         Ok(Snapshot {
             tables,
@@ -270,21 +203,20 @@ impl Store {
     /// Makes the data exactly `snapshot` again: every data table emptied (tables added since
     /// the snapshot too), then refilled, in one transaction.
     pub async fn restore_snapshot(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
-        let mut tx = Tx::begin(self.backend(), true).await?;
-        let tables = tx.tables().await?;
-        if matches!(tx, Tx::Postgres(_)) && !tables.is_empty() {
+        let mut tx = self.db().begin_write().await?;
+        let engine = tx.engine();
+        let tables = data_tables(&mut tx).await?;
+        if engine == Engine::Postgres && !tables.is_empty() {
             let list: Vec<String> = tables.iter().map(|(table, _)| quoted(table)).collect();
             let sql = fill(POSTGRES_LOCK_FOR_RESTORE, &[("{tables}", &list.join(", "))]);
-            tx.execute(&sql, None).await?;
+            query(&sql).execute(&mut tx).await?;
         }
         for (table, columns) in &tables {
-            tx.execute(&filled(DELETE_ALL, table, columns), None)
+            query(&filled(DELETE_ALL, table, columns))
+                .execute(&mut tx)
                 .await?;
         }
-        let insert_sql = match &tx {
-            Tx::Sqlite(_) => SQLITE_INSERT_FROM_JSON,
-            Tx::Postgres(_) => POSTGRES_INSERT_FROM_JSON,
-        };
+        let insert_sql = engine.pick(SQLITE_INSERT_FROM_JSON, POSTGRES_INSERT_FROM_JSON);
         for saved in &snapshot.tables {
             // Only columns the table still has: a column dropped since is left out, and one
             // added since takes its default.
@@ -306,13 +238,12 @@ impl Store {
                 continue;
             }
             let sql = filled(insert_sql, &saved.table, &columns);
-            tx.execute(&sql, Some(&saved.rows)).await?;
+            query(&sql).bind(&saved.rows).execute(&mut tx).await?;
         }
-        let set_positions = match &tx {
-            Tx::Sqlite(_) => SQLITE_SET_ID_POSITIONS,
-            Tx::Postgres(_) => POSTGRES_SET_ID_POSITIONS,
-        };
-        tx.execute(set_positions, Some(&snapshot.id_positions))
+        let set_positions = engine.pick(SQLITE_SET_ID_POSITIONS, POSTGRES_SET_ID_POSITIONS);
+        query(set_positions)
+            .bind(&snapshot.id_positions)
+            .execute(&mut tx)
             .await?;
         tx.commit().await
     }
@@ -320,12 +251,11 @@ impl Store {
     /// The data tables that hold rows, with their row counts (what `serve --demo` reports
     /// when it finds a database that is not empty).
     pub async fn table_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut tx = Tx::begin(self.backend(), false).await?;
+        let mut tx = self.db().begin_read(POSTGRES_BEGIN_CONSISTENT_READ).await?;
         let mut counts = Vec::new();
-        for (table, columns) in tx.tables().await? {
+        for (table, columns) in data_tables(&mut tx).await? {
             let sql = filled(COUNT_ROWS, &table, &columns);
-            let count: i64 =
-                on_tx!(&mut tx, conn => sqlx::query_scalar(&sql).fetch_one(conn).await)?;
+            let count: i64 = query(&sql).fetch_scalar(&mut tx).await?;
             if count > 0 {
                 counts.push((table, count));
             }

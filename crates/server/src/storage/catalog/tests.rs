@@ -56,7 +56,7 @@ fn sql_constants(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Lines that hand SQL text to sqlx in place, or build it with `format!`.
+/// Lines that hand SQL text to `db::query` or sqlx in place, or build it with `format!`.
 fn inline_sql(text: &str) -> Vec<usize> {
     let mut hits = Vec::new();
     let mut previous = "";
@@ -65,8 +65,10 @@ fn inline_sql(text: &str) -> Vec<usize> {
             .iter()
             .any(|opening| previous.trim_end().ends_with(opening));
         let trimmed = line.trim_start();
+        // `query("` catches `db::query` as well as `sqlx::query`.
         let in_place = (call && trimmed.starts_with('"'))
-            || ["query(\"", "query_as(\"", "query_scalar(\"", ">(\""]
+            || line.contains("query(\"")
+            || ["query_as(\"", "query_scalar(\"", ">(\""]
                 .iter()
                 .any(|opening| line.contains(opening) && line.contains("sqlx::"));
         let formatted = line.contains("format!(")

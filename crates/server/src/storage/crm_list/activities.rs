@@ -6,7 +6,7 @@
 use super::{condition_on, visibility_sql, Bind, Statement};
 use crate::domain::crm::CrmEntityType;
 use crate::domain::crm_list::{ActivityField, FieldSet, ListQuery, Page, Visibility, PAGE_SIZE};
-use crate::storage::{with_pool, Store, StoreError};
+use crate::storage::{Store, StoreError};
 
 /// A session as an activity.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -177,30 +177,18 @@ impl Store {
         rights: Option<&[(CrmEntityType, Visibility)]>,
     ) -> Result<ActivityPage, StoreError> {
         let (page, count) = statements(query, rights);
-        let rows: Vec<ActivityRow> = with_pool!(self.backend(), pool => bound!(
-            sqlx::query_as::<_, ActivityRow>(&page.sql), &page.binds
-        )
-        .fetch_all(pool)
-        .await)?;
+        let rows: Vec<ActivityRow> = page.query().fetch_all(self.db()).await?;
         let bindings = if rows.is_empty() {
             Vec::new()
         } else {
             let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
             let statement = bindings_statement(&ids);
-            with_pool!(self.backend(), pool => bound!(
-                sqlx::query_as::<_, (i64, String, i64)>(&statement.sql), &statement.binds
-            )
-            .fetch_all(pool)
-            .await)?
+            statement.query().fetch_all(self.db()).await?
         };
         let total = match count {
             None => None,
             Some(count) => {
-                let (total,): (i64,) = with_pool!(self.backend(), pool => bound!(
-                    sqlx::query_as::<_, (i64,)>(&count.sql), &count.binds
-                )
-                .fetch_one(pool)
-                .await)?;
+                let total: i64 = count.query().fetch_scalar(self.db()).await?;
                 Some(u64::try_from(total).unwrap_or(0))
             }
         };
