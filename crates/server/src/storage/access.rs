@@ -1,7 +1,8 @@
 //! What CRM permission checks read: the reader's departments and grants, the record's owner.
 
+use super::db::query;
 use super::sqlite_reader::SqliteReader;
-use super::{caller_cache, with_pool, Store, StoreError};
+use super::{caller_cache, Store, StoreError};
 use crate::domain::crm::{CrmRecordAccess, CrmRef};
 use crate::domain::permission::{ReadLevel, Reader};
 use crate::domain::user::User;
@@ -163,13 +164,15 @@ impl Store {
                 self.read_view_confirming_caller(entity_type, entity_id, user)
                     .await?
             }
-            None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_READ_VIEW)
-                .bind(entity_type)
-                .bind(entity_id)
-                .bind(user.id)
-                .bind(user.department_id)
-                .fetch_optional(pool)
-                .await)?,
+            None => {
+                query(CRM_READ_VIEW)
+                    .bind(entity_type)
+                    .bind(entity_id)
+                    .bind(user.id)
+                    .bind(user.department_id)
+                    .fetch_optional(self.db())
+                    .await?
+            }
         };
         Ok(row.map(
             |(assigned_by_id, assigned_department_id, opened, level, in_subtree)| {
@@ -241,10 +244,10 @@ impl Store {
         let department_subtree = match user.department_id {
             None => Vec::new(),
             Some(root) => {
-                let rows: Vec<(i64,)> = with_pool!(self.backend(), pool => sqlx::query_as(DEPARTMENT_SUBTREE)
-                .bind(root)
-                .fetch_all(pool)
-                .await)?;
+                let rows: Vec<(i64,)> = query(DEPARTMENT_SUBTREE)
+                    .bind(root)
+                    .fetch_all(self.db())
+                    .await?;
                 rows.into_iter().map(|(id,)| id).collect()
             }
         };
@@ -263,11 +266,11 @@ impl Store {
         user_id: i64,
         entity_type: &str,
     ) -> Result<ReadLevel, StoreError> {
-        let level: Option<(String,)> = with_pool!(self.backend(), pool => sqlx::query_as(READ_LEVEL)
-        .bind(user_id)
-        .bind(entity_type)
-        .fetch_optional(pool)
-        .await)?;
+        let level: Option<(String,)> = query(READ_LEVEL)
+            .bind(user_id)
+            .bind(entity_type)
+            .fetch_optional(self.db())
+            .await?;
         Ok(match level {
             None => ReadLevel::All,
             Some((text,)) => text.parse().unwrap_or(ReadLevel::None),
@@ -283,11 +286,13 @@ impl Store {
         let entity_id = record.id.get();
         let row: Option<RecordAccessRow> = match self.sqlite_reader() {
             Some(reader) => sqlite_record_access(reader, entity_type, entity_id)?,
-            None => with_pool!(self.backend(), pool => sqlx::query_as(CRM_RECORD_ACCESS)
-                .bind(entity_type)
-                .bind(entity_id)
-                .fetch_optional(pool)
-                .await)?,
+            None => {
+                query(CRM_RECORD_ACCESS)
+                    .bind(entity_type)
+                    .bind(entity_id)
+                    .fetch_optional(self.db())
+                    .await?
+            }
         };
         Ok(row.map(
             |(assigned_by_id, assigned_department_id, opened)| CrmRecordAccess {

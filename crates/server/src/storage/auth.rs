@@ -1,7 +1,8 @@
 //! What authentication reads: users, webhooks, OAuth tokens.
 
 use super::caller_cache::Kept;
-use super::{with_pool, Store, StoreError};
+use super::db::query;
+use super::{Store, StoreError};
 use crate::domain::user::User;
 use std::sync::Arc;
 
@@ -114,10 +115,7 @@ type TokenUser = (
 impl Store {
     /// The user with this id.
     pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let row: Option<UserFields> = with_pool!(self.backend(), pool => sqlx::query_as(USER_BY_ID)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
+        let row: Option<UserFields> = query(USER_BY_ID).bind(id).fetch_optional(self.db()).await?;
         Ok(row.map(user_from))
     }
 
@@ -146,10 +144,10 @@ impl Store {
             ));
         }
         let Some(callers) = self.callers() else {
-            let rows: Vec<WebhookUser> = with_pool!(self.backend(), pool => sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
+            let rows: Vec<WebhookUser> = query(LIVE_WEBHOOKS_WITH_USER)
                 .bind(user_id)
-                .fetch_all(pool)
-                .await)?;
+                .fetch_all(self.db())
+                .await?;
             return Ok(pick(&rows));
         };
         if let Some(kept) = callers.take_for_request(user_id) {
@@ -214,10 +212,12 @@ impl Store {
                 .fetch_all_memo(TOKEN_WITH_USER, &[&access_sha256])?
                 .first()
                 .cloned(),
-            None => with_pool!(self.backend(), pool => sqlx::query_as(TOKEN_WITH_USER)
-                .bind(access_sha256)
-                .fetch_optional(pool)
-                .await)?,
+            None => {
+                query(TOKEN_WITH_USER)
+                    .bind(access_sha256)
+                    .fetch_optional(self.db())
+                    .await?
+            }
         };
         Ok(row.map(
             |(

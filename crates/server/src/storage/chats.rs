@@ -1,6 +1,7 @@
 //! The lookup behind `imopenlines.crm.chat.get`: chats bound to a CRM record.
 
-use super::{caller_cache, with_pool, Store, StoreError};
+use super::db::query;
+use super::{caller_cache, Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::session::SessionFilter;
 use std::sync::Arc;
@@ -115,11 +116,11 @@ impl Store {
             SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE,
             SessionFilter::All => CHATS_OF_CRM_RECORD_ANY,
         };
-        let rows: Vec<(i64, String, String)> = with_pool!(self.backend(), pool => sqlx::query_as(sql)
+        let rows: Vec<(i64, String, String)> = query(sql)
             .bind(entity_type)
             .bind(entity_id)
-            .fetch_all(pool)
-            .await)?;
+            .fetch_all(self.db())
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(chat_id, connector_id, connector_title)| CrmChatRow {
@@ -178,9 +179,7 @@ impl Store {
 impl Store {
     /// Every active connector, `(id, title)`, ordered by id.
     pub async fn active_connectors(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = with_pool!(self.backend(), pool => sqlx::query_as(ACTIVE_CONNECTORS)
-        .fetch_all(pool)
-        .await)?;
+        let rows = query(ACTIVE_CONNECTORS).fetch_all(self.db()).await?;
         Ok(rows)
     }
 }

@@ -59,19 +59,6 @@ const SEED_CONNECTOR: &str =
 /// The readiness probe.
 const PING: &str = "SELECT 1";
 
-/// Runs the same block against whichever pool the store holds: the way statements were run
-/// before [`db`]. Only `auth.rs`, `chats.rs` and `access.rs` still use it (they were being
-/// changed while the rest moved to [`db::query`]); delete it once they move too.
-macro_rules! with_pool {
-    ($backend:expr, $pool:ident => $body:expr) => {
-        match $backend {
-            $crate::storage::Backend::Sqlite($pool) => $body,
-            $crate::storage::Backend::Postgres($pool) => $body,
-        }
-    };
-}
-pub(crate) use with_pool;
-
 /// A database failure. Callers see a category, never SQL text; the cause is logged once at
 /// the HTTP edge.
 #[derive(Debug, thiserror::Error)]
