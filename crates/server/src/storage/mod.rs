@@ -270,6 +270,9 @@ impl Store {
         if let Some(reader) = &self.reader {
             reader.close();
         }
+        if let Some(hot) = &self.hot {
+            hot.close().await;
+        }
         match &self.backend {
             Backend::Sqlite(pool) => pool.close().await,
             Backend::Postgres(pool) => pool.close().await,

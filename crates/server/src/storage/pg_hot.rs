@@ -73,6 +73,20 @@ impl HotConnections {
         }
     }
 
+    /// Says goodbye on every idle connection (PostgreSQL logs a dropped socket as an error);
+    /// one lent out closes when its statement ends. New reads then open new connections, as
+    /// the pool's do after it closed.
+    pub(super) async fn close(&self) {
+        let idle = match self.idle.lock() {
+            Ok(mut idle) => std::mem::take(&mut *idle),
+            Err(_) => return,
+        };
+        for conn in idle {
+            self.open.fetch_sub(1, Ordering::AcqRel);
+            let _ = sqlx::Connection::close(conn).await;
+        }
+    }
+
     /// An idle connection, a new one while under the cap, or `None`.
     async fn lend(&self) -> Option<Lent<'_>> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
@@ -123,3 +137,6 @@ impl Drop for Lent<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
