@@ -659,6 +659,11 @@ impl ImportWriter {
     /// still missing (ordered by line). An empty list means the import may commit.
     pub async fn finish(&mut self) -> Result<Vec<Dangling>, WriteError> {
         self.flush().await?;
+        if matches!(self.tx, ImportTx::Postgres(_)) {
+            for statement in sql::FINISH_MEMORY_PG {
+                exec!(self, *statement)?;
+            }
+        }
         for statement in sql::ANALYZE_STAGING {
             exec!(self, *statement)?;
         }
@@ -685,10 +690,14 @@ impl ImportWriter {
         if self.sessions_existed {
             exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
         }
-        if self.holds_rows(sql::BINDINGS_EXIST).await? {
+        let indexes = if self.holds_rows(sql::BINDINGS_EXIST).await? {
             exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
-        }
+            Vec::new()
+        } else {
+            self.drop_secondary_indexes("session_crm_bindings").await?
+        };
         exec!(self, sql::INSERT_STAGED_BINDINGS)?;
+        self.build_indexes(indexes).await?;
         self.derive().await?;
         Ok(problems)
     }
@@ -710,7 +719,37 @@ impl ImportWriter {
         } else {
             // Nothing to keep: one statement fills the whole table, cheaper than finding
             // the touched chats first.
+            let indexes = self.drop_secondary_indexes("crm_chat_index").await?;
             exec!(self, chat_index::FILL_ALL, from, until)?;
+            self.build_indexes(indexes).await?;
+        }
+        Ok(())
+    }
+
+    /// On PostgreSQL, drops the non-unique indexes of `table`, which the caller is about to
+    /// fill from empty in one statement, and returns the statements that build them again
+    /// (see [`sql::SECONDARY_INDEXES_PG`]). SQLite keeps its indexes: building them afterwards
+    /// did not pay there (BENCHMARKS.md §1).
+    async fn drop_secondary_indexes(&mut self, table: &str) -> Result<Vec<String>, WriteError> {
+        let ImportTx::Postgres(tx) = &mut self.tx else {
+            return Ok(Vec::new());
+        };
+        let indexes: Vec<(String, String)> = sqlx::query_as(sql::SECONDARY_INDEXES_PG)
+            .bind(table)
+            .fetch_all(&mut **tx)
+            .await?;
+        let mut builds = Vec::with_capacity(indexes.len());
+        for (drop, build) in indexes {
+            sqlx::query(&drop).execute(&mut **tx).await?;
+            builds.push(build);
+        }
+        Ok(builds)
+    }
+
+    /// Runs the statements [`Self::drop_secondary_indexes`] returned.
+    async fn build_indexes(&mut self, builds: Vec<String>) -> Result<(), WriteError> {
+        for build in builds {
+            exec!(self, &build)?;
         }
         Ok(())
     }

@@ -148,6 +148,26 @@ pub(super) const REFERENCE_CHECKS: &[&str] = &[
      ORDER BY 1 LIMIT $1",
 ];
 
+/// PostgreSQL: memory for the sorts and hashes of the statements at the end, and for the
+/// index builds of [`SECONDARY_INDEXES_PG`]. At the default 4 MB the chat index fill of a 1 M
+/// file spilled its sort to disk; set for this transaction only.
+pub(super) const FINISH_MEMORY_PG: &[&str] = &[
+    "SET LOCAL work_mem = '256MB'",
+    "SET LOCAL maintenance_work_mem = '256MB'",
+];
+
+/// PostgreSQL: for each non-unique index of table `$1`, the statement that drops it and the
+/// one that builds it again. A table that was empty gets its rows at the end in one
+/// statement; inserting them into its secondary indexes one by one, at random places in
+/// B-trees larger than the buffer cache, took twice as long as building those indexes
+/// afterwards (BENCHMARKS.md §1). Unique indexes stay: conflicts need them. The definitions
+/// are read from the catalog, so they follow the migrations; the drop and rebuild happen in
+/// the import's transaction, so a failed import leaves the indexes as they were.
+pub(super) const SECONDARY_INDEXES_PG: &str = "
+    SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+    FROM pg_index i WHERE i.indrelid = CAST($1 AS TEXT)::regclass AND NOT i.indisunique
+    ORDER BY i.indexrelid";
+
 /// How many reference problems are reported at most.
 pub(super) const MAX_REPORTED: i64 = 50;
 
