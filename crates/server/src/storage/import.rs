@@ -686,18 +686,28 @@ impl ImportWriter {
         if matches!(self.tx, ImportTx::Postgres(_)) {
             exec!(self, sql::RAISE_SESSIONS_PG)?;
         }
+        let indexes = if self.holds_rows(sql::SESSIONS_EXIST).await? {
+            Vec::new()
+        } else {
+            self.drop_indexes("sessions", false).await?
+        };
         exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
+        self.build_indexes(indexes).await?;
         if self.sessions_existed {
             exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
         }
-        let indexes = if self.holds_rows(sql::BINDINGS_EXIST).await? {
+        if self.holds_rows(sql::BINDINGS_EXIST).await? {
             exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
-            Vec::new()
+            exec!(self, sql::INSERT_STAGED_BINDINGS)?;
         } else {
-            self.drop_secondary_indexes("session_crm_bindings").await?
-        };
-        exec!(self, sql::INSERT_STAGED_BINDINGS)?;
-        self.build_indexes(indexes).await?;
+            let indexes = self.drop_indexes("session_crm_bindings", true).await?;
+            if indexes.is_empty() {
+                exec!(self, sql::INSERT_STAGED_BINDINGS)?;
+            } else {
+                exec!(self, sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG)?;
+            }
+            self.build_indexes(indexes).await?;
+        }
         self.derive().await?;
         Ok(problems)
     }
@@ -719,7 +729,7 @@ impl ImportWriter {
         } else {
             // Nothing to keep: one statement fills the whole table, cheaper than finding
             // the touched chats first.
-            let indexes = self.drop_secondary_indexes("crm_chat_index").await?;
+            let indexes = self.drop_indexes("crm_chat_index", false).await?;
             exec!(self, chat_index::FILL_ALL, from, until)?;
             self.build_indexes(indexes).await?;
         }
@@ -727,17 +737,31 @@ impl ImportWriter {
     }
 
     /// On PostgreSQL, drops the non-unique indexes of `table`, which the caller is about to
-    /// fill from empty in one statement, and returns the statements that build them again
-    /// (see [`sql::SECONDARY_INDEXES_PG`]). SQLite keeps its indexes: building them afterwards
-    /// did not pay there (BENCHMARKS.md §1).
-    async fn drop_secondary_indexes(&mut self, table: &str) -> Result<Vec<String>, WriteError> {
+    /// fill from empty in one statement, and its primary key too if `with_key`; returns the
+    /// statements that build them again, to run after the fill (see
+    /// [`sql::SECONDARY_INDEXES_PG`]). On SQLite nothing is dropped and the list is empty:
+    /// building the indexes afterwards did not pay there (BENCHMARKS.md §1).
+    async fn drop_indexes(
+        &mut self,
+        table: &str,
+        with_key: bool,
+    ) -> Result<Vec<String>, WriteError> {
         let ImportTx::Postgres(tx) = &mut self.tx else {
             return Ok(Vec::new());
         };
-        let indexes: Vec<(String, String)> = sqlx::query_as(sql::SECONDARY_INDEXES_PG)
+        let mut indexes: Vec<(String, String)> = sqlx::query_as(sql::SECONDARY_INDEXES_PG)
             .bind(table)
             .fetch_all(&mut **tx)
             .await?;
+        if with_key {
+            // The key is dropped first and built again first: a repeated key then fails
+            // before time goes into the other indexes.
+            let key: Vec<(String, String)> = sqlx::query_as(sql::PRIMARY_KEY_PG)
+                .bind(table)
+                .fetch_all(&mut **tx)
+                .await?;
+            indexes.splice(0..0, key);
+        }
         let mut builds = Vec::with_capacity(indexes.len());
         for (drop, build) in indexes {
             sqlx::query(&drop).execute(&mut **tx).await?;
@@ -746,7 +770,7 @@ impl ImportWriter {
         Ok(builds)
     }
 
-    /// Runs the statements [`Self::drop_secondary_indexes`] returned.
+    /// Runs the statements [`Self::drop_indexes`] returned.
     async fn build_indexes(&mut self, builds: Vec<String>) -> Result<(), WriteError> {
         for build in builds {
             exec!(self, &build)?;

@@ -168,6 +168,16 @@ pub(super) const SECONDARY_INDEXES_PG: &str = "
     FROM pg_index i WHERE i.indrelid = CAST($1 AS TEXT)::regclass AND NOT i.indisunique
     ORDER BY i.indexrelid";
 
+/// PostgreSQL: the primary key of table `$1`, as the statement that drops it and the one that
+/// adds it again. Only for a table filled from empty by a statement that cannot repeat a key
+/// ([`INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]): keeping the key up to date row by row cost
+/// three times as much as adding it afterwards.
+pub(super) const PRIMARY_KEY_PG: &str = "
+    SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+           format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
+                  pg_get_constraintdef(c.oid))
+    FROM pg_constraint c WHERE c.conrelid = CAST($1 AS TEXT)::regclass AND c.contype = 'p'";
+
 /// How many reference problems are reported at most.
 pub(super) const MAX_REPORTED: i64 = 50;
 
@@ -215,6 +225,19 @@ pub(super) const INSERT_STAGED_BINDINGS: &str = "
     JOIN sessions s ON s.shorthand_chat_id = b.owner_id
     WHERE TRUE
     ON CONFLICT DO NOTHING";
+
+/// [`INSERT_STAGED_BINDINGS`] into an empty table on PostgreSQL, whose primary key
+/// [`PRIMARY_KEY_PG`] then drops: `UNION` keeps each binding once (a hash, in the memory of
+/// [`FINISH_MEMORY_PG`]), where `ON CONFLICT` needed the key.
+pub(super) const INSERT_STAGED_BINDINGS_INTO_EMPTY_PG: &str = "
+    INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
+    SELECT b.owner_id, b.entity_type, b.entity_id FROM import_bindings b
+    JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
+    WHERE b.owner = 'session'
+    UNION
+    SELECT s.id, b.entity_type, b.entity_id FROM import_bindings b
+    JOIN import_shorthand h ON b.owner = 'chat' AND h.chat_id = b.owner_id AND h.line = b.line
+    JOIN sessions s ON s.shorthand_chat_id = b.owner_id";
 
 /// The tables the importer writes, each with its waiting rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
