@@ -214,6 +214,8 @@ pub struct ImportWriter {
     chat_index_existed: bool,
     /// Connectors, lines and users known to exist (see [`KnownIds`]).
     known: KnownIds,
+    /// How many CRM bindings were staged (see [`sql::BINDING_CHECK`]).
+    staged_bindings: u64,
 }
 
 impl ImportWriter {
@@ -239,6 +241,7 @@ impl ImportWriter {
             unnoted_sessions: Vec::new(),
             chat_index_existed: true,
             known: KnownIds::default(),
+            staged_bindings: 0,
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
@@ -636,6 +639,7 @@ impl ImportWriter {
             self.write(line, Row::new(Table::StagedBindingOwners, &key, values))
                 .await?;
         }
+        self.staged_bindings += crm.len() as u64;
         for (entity_type, entity_id) in crm {
             let values = vec![
                 owner.into(),
@@ -668,11 +672,20 @@ impl ImportWriter {
             exec!(self, *statement)?;
         }
         let mut problems = Vec::new();
+        let hashed = matches!(self.tx, ImportTx::Postgres(_))
+            && self.staged_bindings >= sql::HASHED_BINDING_CHECK_FROM;
         for check in sql::REFERENCE_CHECKS {
+            let hash_this = hashed && *check == sql::BINDING_CHECK;
+            if hash_this {
+                exec!(self, sql::NESTED_LOOPS_OFF_PG)?;
+            }
             let rows: Vec<(i64, String)> = with_tx!(&mut self.tx, conn => sqlx::query_as(check)
                 .bind(sql::MAX_REPORTED)
                 .fetch_all(conn)
                 .await)?;
+            if hash_this {
+                exec!(self, sql::NESTED_LOOPS_ON_PG)?;
+            }
             problems.extend(
                 rows.into_iter()
                     .map(|(line, message)| Dangling { line, message }),
