@@ -80,6 +80,18 @@ fn describe_refusal(first: i64, last: i64, error: &sqlx::Error) -> String {
     }
 }
 
+/// What [`ImportWriter::drop_indexes`] takes off a table that is about to be filled from
+/// empty in one statement (BENCHMARKS.md §1 has the measurements behind each choice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unindex {
+    /// The non-unique indexes on PostgreSQL; nothing on SQLite, where building the chat
+    /// index's indexes afterwards took as long as keeping them up to date.
+    PostgresSecondary,
+    /// The non-unique indexes on both engines, and on PostgreSQL the primary key too (the
+    /// fill must then repeat no key; [`sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]).
+    SecondaryAndPostgresKey,
+}
+
 /// One row for [`ImportWriter::write`].
 struct Row {
     table: Table,
@@ -702,7 +714,8 @@ impl ImportWriter {
         let indexes = if self.holds_rows(sql::SESSIONS_EXIST).await? {
             Vec::new()
         } else {
-            self.drop_indexes("sessions", false).await?
+            self.drop_indexes("sessions", Unindex::PostgresSecondary)
+                .await?
         };
         exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
         self.build_indexes(indexes).await?;
@@ -713,11 +726,12 @@ impl ImportWriter {
             exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
             exec!(self, sql::INSERT_STAGED_BINDINGS)?;
         } else {
-            let indexes = self.drop_indexes("session_crm_bindings", true).await?;
-            if indexes.is_empty() {
-                exec!(self, sql::INSERT_STAGED_BINDINGS)?;
-            } else {
-                exec!(self, sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG)?;
+            let indexes = self
+                .drop_indexes("session_crm_bindings", Unindex::SecondaryAndPostgresKey)
+                .await?;
+            match self.tx {
+                ImportTx::Sqlite(_) => exec!(self, sql::INSERT_STAGED_BINDINGS)?,
+                ImportTx::Postgres(_) => exec!(self, sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG)?,
             }
             self.build_indexes(indexes).await?;
         }
@@ -742,42 +756,57 @@ impl ImportWriter {
         } else {
             // Nothing to keep: one statement fills the whole table, cheaper than finding
             // the touched chats first.
-            let indexes = self.drop_indexes("crm_chat_index", false).await?;
+            let indexes = self
+                .drop_indexes("crm_chat_index", Unindex::PostgresSecondary)
+                .await?;
             exec!(self, chat_index::FILL_ALL, from, until)?;
             self.build_indexes(indexes).await?;
         }
         Ok(())
     }
 
-    /// On PostgreSQL, drops the non-unique indexes of `table`, which the caller is about to
-    /// fill from empty in one statement, and its primary key too if `with_key`; returns the
-    /// statements that build them again, to run after the fill (see
-    /// [`sql::SECONDARY_INDEXES_PG`]). On SQLite nothing is dropped and the list is empty:
-    /// building the indexes afterwards did not pay there (BENCHMARKS.md §1).
+    /// Drops what `unindex` says of `table`'s indexes, before the caller fills the empty
+    /// table in one statement, and returns the statements that build them again, to run after
+    /// the fill (see [`sql::SECONDARY_INDEXES_PG`]).
     async fn drop_indexes(
         &mut self,
         table: &str,
-        with_key: bool,
+        unindex: Unindex,
     ) -> Result<Vec<String>, WriteError> {
-        let ImportTx::Postgres(tx) = &mut self.tx else {
-            return Ok(Vec::new());
+        let indexes: Vec<(String, String)> = match &mut self.tx {
+            ImportTx::Sqlite(tx) => match unindex {
+                Unindex::PostgresSecondary => Vec::new(),
+                Unindex::SecondaryAndPostgresKey => {
+                    sqlx::query_as(sql::SECONDARY_INDEXES_SQLITE)
+                        .bind(table)
+                        .fetch_all(&mut **tx)
+                        .await?
+                }
+            },
+            ImportTx::Postgres(tx) => {
+                // The key is dropped first and built again first: a repeated key then fails
+                // before time goes into the other indexes.
+                let mut indexes: Vec<(String, String)> =
+                    if unindex == Unindex::SecondaryAndPostgresKey {
+                        sqlx::query_as(sql::PRIMARY_KEY_PG)
+                            .bind(table)
+                            .fetch_all(&mut **tx)
+                            .await?
+                    } else {
+                        Vec::new()
+                    };
+                indexes.extend(
+                    sqlx::query_as::<_, (String, String)>(sql::SECONDARY_INDEXES_PG)
+                        .bind(table)
+                        .fetch_all(&mut **tx)
+                        .await?,
+                );
+                indexes
+            }
         };
-        let mut indexes: Vec<(String, String)> = sqlx::query_as(sql::SECONDARY_INDEXES_PG)
-            .bind(table)
-            .fetch_all(&mut **tx)
-            .await?;
-        if with_key {
-            // The key is dropped first and built again first: a repeated key then fails
-            // before time goes into the other indexes.
-            let key: Vec<(String, String)> = sqlx::query_as(sql::PRIMARY_KEY_PG)
-                .bind(table)
-                .fetch_all(&mut **tx)
-                .await?;
-            indexes.splice(0..0, key);
-        }
         let mut builds = Vec::with_capacity(indexes.len());
         for (drop, build) in indexes {
-            sqlx::query(&drop).execute(&mut **tx).await?;
+            exec!(self, &drop)?;
             builds.push(build);
         }
         Ok(builds)

@@ -161,6 +161,16 @@ pub(super) const SECONDARY_INDEXES_PG: &str = "
     FROM pg_index i WHERE i.indrelid = CAST($1 AS TEXT)::regclass AND NOT i.indisunique
     ORDER BY i.indexrelid";
 
+/// SQLite: [`SECONDARY_INDEXES_PG`]'s list for table `$1` (the non-unique indexes; those a
+/// key or `UNIQUE` made have no `sql` and are not listed by `unique = 0` either). For the
+/// 1.25 M bindings of a 1 M file, 4.2 s with the two indexes kept against 0.9 s without them
+/// and 1.8 s to build them afterwards.
+pub(super) const SECONDARY_INDEXES_SQLITE: &str = "
+    SELECT 'DROP INDEX \"' || replace(l.name, '\"', '\"\"') || '\"', m.sql
+    FROM pragma_index_list($1) l JOIN sqlite_master m ON m.type = 'index' AND m.name = l.name
+    WHERE l.\"unique\" = 0 AND m.sql IS NOT NULL
+    ORDER BY l.name";
+
 /// PostgreSQL: the primary key of table `$1`, as the statement that drops it and the one that
 /// adds it again. Only for a table filled from empty by a statement that cannot repeat a key
 /// ([`INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]): keeping the key up to date row by row cost
