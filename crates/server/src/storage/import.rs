@@ -85,7 +85,8 @@ fn describe_refusal(first: i64, last: i64, error: &sqlx::Error) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unindex {
     /// The non-unique indexes on PostgreSQL; nothing on SQLite, where building the chat
-    /// index's indexes afterwards took as long as keeping them up to date.
+    /// index's indexes afterwards took as long as keeping them up to date (the sessions'
+    /// was not measured there).
     PostgresSecondary,
     /// The non-unique indexes on both engines, and on PostgreSQL the primary key too (the
     /// fill must then repeat no key; [`sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]).
@@ -676,9 +677,8 @@ impl ImportWriter {
     pub async fn finish(&mut self) -> Result<Vec<Dangling>, WriteError> {
         self.flush().await?;
         if matches!(self.tx, ImportTx::Postgres(_)) {
-            for statement in sql::FINISH_MEMORY_PG {
-                exec!(self, *statement)?;
-            }
+            exec!(self, sql::SORT_MEMORY_PG)?;
+            exec!(self, sql::INDEX_BUILD_MEMORY_PG)?;
         }
         for statement in sql::ANALYZE_STAGING {
             exec!(self, *statement)?;
@@ -711,6 +711,8 @@ impl ImportWriter {
         if matches!(self.tx, ImportTx::Postgres(_)) {
             exec!(self, sql::RAISE_SESSIONS_PG)?;
         }
+        // Into an empty `sessions` (no session lines in the file either), the shorthand
+        // sessions are one fill like the bindings and the chat index below.
         let indexes = if self.holds_rows(sql::SESSIONS_EXIST).await? {
             Vec::new()
         } else {

@@ -144,10 +144,10 @@ pub(super) const REFERENCE_CHECKS: &[&str] = &[
 /// PostgreSQL: memory for the sorts and hashes of the statements at the end, and for the
 /// index builds of [`SECONDARY_INDEXES_PG`]. At the default 4 MB the chat index fill of a 1 M
 /// file spilled its sort to disk; set for this transaction only.
-pub(super) const FINISH_MEMORY_PG: &[&str] = &[
-    "SET LOCAL work_mem = '256MB'",
-    "SET LOCAL maintenance_work_mem = '256MB'",
-];
+pub(super) const SORT_MEMORY_PG: &str = "SET LOCAL work_mem = '256MB'";
+
+/// See [`SORT_MEMORY_PG`].
+pub(super) const INDEX_BUILD_MEMORY_PG: &str = "SET LOCAL maintenance_work_mem = '256MB'";
 
 /// PostgreSQL: for each non-unique index of table `$1`, the statement that drops it and the
 /// one that builds it again. A table that was empty gets its rows at the end in one
@@ -256,7 +256,7 @@ pub(super) const INSERT_STAGED_BINDINGS: &str = "
 
 /// [`INSERT_STAGED_BINDINGS`] into an empty table on PostgreSQL, whose primary key
 /// [`PRIMARY_KEY_PG`] then drops: `UNION` keeps each binding once (a hash, in the memory of
-/// [`FINISH_MEMORY_PG`]), where `ON CONFLICT` needed the key.
+/// [`SORT_MEMORY_PG`]), where `ON CONFLICT` needed the key.
 pub(super) const INSERT_STAGED_BINDINGS_INTO_EMPTY_PG: &str = "
     INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
     SELECT b.owner_id, b.entity_type, b.entity_id FROM import_bindings b
