@@ -80,6 +80,19 @@ fn describe_refusal(first: i64, last: i64, error: &sqlx::Error) -> String {
     }
 }
 
+/// What [`ImportWriter::drop_indexes`] takes off a table that is about to be filled from
+/// empty in one statement (BENCHMARKS.md §1 has the measurements behind each choice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unindex {
+    /// The non-unique indexes on PostgreSQL; nothing on SQLite, where building the chat
+    /// index's indexes afterwards took as long as keeping them up to date (the sessions'
+    /// was not measured there).
+    PostgresSecondary,
+    /// The non-unique indexes on both engines, and on PostgreSQL the primary key too (the
+    /// fill must then repeat no key; [`sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]).
+    SecondaryAndPostgresKey,
+}
+
 /// One row for [`ImportWriter::write`].
 struct Row {
     table: Table,
@@ -214,6 +227,8 @@ pub struct ImportWriter {
     chat_index_existed: bool,
     /// Connectors, lines and users known to exist (see [`KnownIds`]).
     known: KnownIds,
+    /// How many CRM bindings were staged (see [`sql::BINDING_CHECK`]).
+    staged_bindings: u64,
 }
 
 impl ImportWriter {
@@ -239,6 +254,7 @@ impl ImportWriter {
             unnoted_sessions: Vec::new(),
             chat_index_existed: true,
             known: KnownIds::default(),
+            staged_bindings: 0,
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
@@ -636,6 +652,7 @@ impl ImportWriter {
             self.write(line, Row::new(Table::StagedBindingOwners, &key, values))
                 .await?;
         }
+        self.staged_bindings += crm.len() as u64;
         for (entity_type, entity_id) in crm {
             let values = vec![
                 owner.into(),
@@ -659,15 +676,28 @@ impl ImportWriter {
     /// still missing (ordered by line). An empty list means the import may commit.
     pub async fn finish(&mut self) -> Result<Vec<Dangling>, WriteError> {
         self.flush().await?;
+        if matches!(self.tx, ImportTx::Postgres(_)) {
+            exec!(self, sql::SORT_MEMORY_PG)?;
+            exec!(self, sql::INDEX_BUILD_MEMORY_PG)?;
+        }
         for statement in sql::ANALYZE_STAGING {
             exec!(self, *statement)?;
         }
         let mut problems = Vec::new();
+        let hashed = matches!(self.tx, ImportTx::Postgres(_))
+            && self.staged_bindings >= sql::HASHED_BINDING_CHECK_FROM;
         for check in sql::REFERENCE_CHECKS {
+            let hash_this = hashed && *check == sql::BINDING_CHECK;
+            if hash_this {
+                exec!(self, sql::NESTED_LOOPS_OFF_PG)?;
+            }
             let rows: Vec<(i64, String)> = with_tx!(&mut self.tx, conn => sqlx::query_as(check)
                 .bind(sql::MAX_REPORTED)
                 .fetch_all(conn)
                 .await)?;
+            if hash_this {
+                exec!(self, sql::NESTED_LOOPS_ON_PG)?;
+            }
             problems.extend(
                 rows.into_iter()
                     .map(|(line, message)| Dangling { line, message }),
@@ -681,14 +711,32 @@ impl ImportWriter {
         if matches!(self.tx, ImportTx::Postgres(_)) {
             exec!(self, sql::RAISE_SESSIONS_PG)?;
         }
+        // Into an empty `sessions` (no session lines in the file either), the shorthand
+        // sessions are one fill like the bindings and the chat index below.
+        let indexes = if self.holds_rows(sql::SESSIONS_EXIST).await? {
+            Vec::new()
+        } else {
+            self.drop_indexes("sessions", Unindex::PostgresSecondary)
+                .await?
+        };
         exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
+        self.build_indexes(indexes).await?;
         if self.sessions_existed {
             exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
         }
         if self.holds_rows(sql::BINDINGS_EXIST).await? {
             exec!(self, sql::CLEAR_REPLACED_BINDINGS)?;
+            exec!(self, sql::INSERT_STAGED_BINDINGS)?;
+        } else {
+            let indexes = self
+                .drop_indexes("session_crm_bindings", Unindex::SecondaryAndPostgresKey)
+                .await?;
+            match self.tx {
+                ImportTx::Sqlite(_) => exec!(self, sql::INSERT_STAGED_BINDINGS)?,
+                ImportTx::Postgres(_) => exec!(self, sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG)?,
+            }
+            self.build_indexes(indexes).await?;
         }
-        exec!(self, sql::INSERT_STAGED_BINDINGS)?;
         self.derive().await?;
         Ok(problems)
     }
@@ -710,7 +758,66 @@ impl ImportWriter {
         } else {
             // Nothing to keep: one statement fills the whole table, cheaper than finding
             // the touched chats first.
+            let indexes = self
+                .drop_indexes("crm_chat_index", Unindex::PostgresSecondary)
+                .await?;
             exec!(self, chat_index::FILL_ALL, from, until)?;
+            self.build_indexes(indexes).await?;
+        }
+        Ok(())
+    }
+
+    /// Drops what `unindex` says of `table`'s indexes, before the caller fills the empty
+    /// table in one statement, and returns the statements that build them again, to run after
+    /// the fill (see [`sql::SECONDARY_INDEXES_PG`]).
+    async fn drop_indexes(
+        &mut self,
+        table: &str,
+        unindex: Unindex,
+    ) -> Result<Vec<String>, WriteError> {
+        let indexes: Vec<(String, String)> = match &mut self.tx {
+            ImportTx::Sqlite(tx) => match unindex {
+                Unindex::PostgresSecondary => Vec::new(),
+                Unindex::SecondaryAndPostgresKey => {
+                    sqlx::query_as(sql::SECONDARY_INDEXES_SQLITE)
+                        .bind(table)
+                        .fetch_all(&mut **tx)
+                        .await?
+                }
+            },
+            ImportTx::Postgres(tx) => {
+                // The key is dropped first and built again first: a repeated key then fails
+                // before time goes into the other indexes.
+                let mut indexes: Vec<(String, String)> =
+                    if unindex == Unindex::SecondaryAndPostgresKey {
+                        sqlx::query_as(sql::PRIMARY_KEY_PG)
+                            .bind(table)
+                            .fetch_all(&mut **tx)
+                            .await?
+                    } else {
+                        Vec::new()
+                    };
+                indexes.extend(
+                    sqlx::query_as::<_, (String, String)>(sql::SECONDARY_INDEXES_PG)
+                        .bind(table)
+                        .fetch_all(&mut **tx)
+                        .await?,
+                );
+                indexes
+            }
+        };
+        let mut builds = Vec::with_capacity(indexes.len());
+        for (drop, build) in indexes {
+            exec!(self, &drop)?;
+            builds.push(build);
+        }
+        Ok(builds)
+    }
+
+    /// Runs the statements [`Self::drop_indexes`] returned.
+    async fn build_indexes(&mut self, builds: Vec<String>) -> Result<(), WriteError> {
+        for build in builds {
+            exec!(self, &build)?;
         }
         Ok(())
     }

@@ -138,15 +138,73 @@ pub(super) const REFERENCE_CHECKS: &[&str] = &[
      WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.id = m.chat_id)
         OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.author_id)
      ORDER BY 1 LIMIT $1",
-    "SELECT b.line, 'binding to ' || b.entity_type || ' ' || b.entity_id || ', which does not exist'
+    BINDING_CHECK,
+];
+
+/// PostgreSQL: memory for the sorts and hashes of the statements at the end, and for the
+/// index builds of [`SECONDARY_INDEXES_PG`]. At the default 4 MB the chat index fill of a 1 M
+/// file spilled its sort to disk; set for this transaction only.
+pub(super) const SORT_MEMORY_PG: &str = "SET LOCAL work_mem = '256MB'";
+
+/// See [`SORT_MEMORY_PG`].
+pub(super) const INDEX_BUILD_MEMORY_PG: &str = "SET LOCAL maintenance_work_mem = '256MB'";
+
+/// PostgreSQL: for each non-unique index of table `$1`, the statement that drops it and the
+/// one that builds it again. A table that was empty gets its rows at the end in one
+/// statement; inserting them into its secondary indexes one by one, at random places in
+/// B-trees larger than the buffer cache, took twice as long as building those indexes
+/// afterwards (BENCHMARKS.md §1). Unique indexes stay: conflicts need them. The definitions
+/// are read from the catalog, so they follow the migrations; the drop and rebuild happen in
+/// the import's transaction, so a failed import leaves the indexes as they were.
+pub(super) const SECONDARY_INDEXES_PG: &str = "
+    SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+    FROM pg_index i WHERE i.indrelid = CAST($1 AS TEXT)::regclass AND NOT i.indisunique
+    ORDER BY i.indexrelid";
+
+/// SQLite: [`SECONDARY_INDEXES_PG`]'s list for table `$1` (the non-unique indexes; those a
+/// key or `UNIQUE` made have no `sql` and are not listed by `unique = 0` either). For the
+/// 1.25 M bindings of a 1 M file, 4.2 s with the two indexes kept against 0.9 s without them
+/// and 1.8 s to build them afterwards.
+pub(super) const SECONDARY_INDEXES_SQLITE: &str = "
+    SELECT 'DROP INDEX \"' || replace(l.name, '\"', '\"\"') || '\"', m.sql
+    FROM pragma_index_list($1) l JOIN sqlite_master m ON m.type = 'index' AND m.name = l.name
+    WHERE l.\"unique\" = 0 AND m.sql IS NOT NULL
+    ORDER BY l.name";
+
+/// PostgreSQL: the primary key of table `$1`, as the statement that drops it and the one that
+/// adds it again. Only for a table filled from empty by a statement that cannot repeat a key
+/// ([`INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]): keeping the key up to date row by row cost
+/// three times as much as adding it afterwards.
+pub(super) const PRIMARY_KEY_PG: &str = "
+    SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+           format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
+                  pg_get_constraintdef(c.oid))
+    FROM pg_constraint c WHERE c.conrelid = CAST($1 AS TEXT)::regclass AND c.contype = 'p'";
+
+/// The last of [`REFERENCE_CHECKS`]: bindings to CRM records that do not exist.
+///
+/// PostgreSQL misjudges the join of the staged bindings with their owners' lines (it
+/// multiplies the selectivities of `owner_id` and `line`, which go together) and expects a
+/// few rows, so it probes `crm_records` once per binding through a nested loop: 10.5 s for
+/// the 1.25 M bindings of a 1 M file, whose fresh rows are not yet visible to an index-only
+/// scan. When many bindings are staged, [`NESTED_LOOPS_OFF_PG`] lets it hash instead (3.3 s).
+pub(super) const BINDING_CHECK: &str = "SELECT b.line, 'binding to ' || b.entity_type || ' ' || b.entity_id || ', which does not exist'
      FROM (SELECT b.line, b.entity_type, b.entity_id FROM import_bindings b
            JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
            UNION ALL
            SELECT b.line, b.entity_type, b.entity_id FROM import_bindings b
            JOIN import_shorthand h ON b.owner = 'chat' AND h.chat_id = b.owner_id AND h.line = b.line) b
      WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)
-     ORDER BY 1 LIMIT $1",
-];
+     ORDER BY 1 LIMIT $1";
+
+/// From this many staged bindings on, the binding check runs without nested loops.
+pub(super) const HASHED_BINDING_CHECK_FROM: u64 = 50_000;
+
+/// See [`BINDING_CHECK`]; for that statement only, in this transaction only.
+pub(super) const NESTED_LOOPS_OFF_PG: &str = "SET LOCAL enable_nestloop = off";
+
+/// Undoes [`NESTED_LOOPS_OFF_PG`].
+pub(super) const NESTED_LOOPS_ON_PG: &str = "SET LOCAL enable_nestloop = on";
 
 /// How many reference problems are reported at most.
 pub(super) const MAX_REPORTED: i64 = 50;
@@ -195,6 +253,19 @@ pub(super) const INSERT_STAGED_BINDINGS: &str = "
     JOIN sessions s ON s.shorthand_chat_id = b.owner_id
     WHERE TRUE
     ON CONFLICT DO NOTHING";
+
+/// [`INSERT_STAGED_BINDINGS`] into an empty table on PostgreSQL, whose primary key
+/// [`PRIMARY_KEY_PG`] then drops: `UNION` keeps each binding once (a hash, in the memory of
+/// [`SORT_MEMORY_PG`]), where `ON CONFLICT` needed the key.
+pub(super) const INSERT_STAGED_BINDINGS_INTO_EMPTY_PG: &str = "
+    INSERT INTO session_crm_bindings (session_id, entity_type, entity_id)
+    SELECT b.owner_id, b.entity_type, b.entity_id FROM import_bindings b
+    JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
+    WHERE b.owner = 'session'
+    UNION
+    SELECT s.id, b.entity_type, b.entity_id FROM import_bindings b
+    JOIN import_shorthand h ON b.owner = 'chat' AND h.chat_id = b.owner_id AND h.line = b.line
+    JOIN sessions s ON s.shorthand_chat_id = b.owner_id";
 
 /// The tables the importer writes, each with its waiting rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -37,6 +37,7 @@ mod ids;
 mod import;
 mod import_batches;
 mod import_chat_index;
+mod import_index_rebuild;
 mod import_known_refs;
 mod lifecycle;
 mod limits;

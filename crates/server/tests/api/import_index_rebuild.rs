@@ -1,0 +1,118 @@
+//! An import into empty tables fills `session_crm_bindings` and `crm_chat_index` in one
+//! statement each; on PostgreSQL their indexes (and the bindings' primary key) are dropped
+//! for that fill and built again afterwards (`storage/import.rs`, `drop_indexes`). These tests
+//! run the real binary on the suite's backend: the database ends with the indexes the
+//! migrations made, a binding given twice is stored once, and a failed import leaves the
+//! indexes as they were.
+
+use crate::helpers::{import_text, quiet_settings, stderr, TestApp};
+use serde_json::json;
+
+const HOOK: &str = "/rest/1/rebuild0123456789";
+
+/// Chat 20 names deal 7 twice, and its session line binds deal 7 a third time.
+const FILE: &str = r#"{"type":"user","id":1,"name":"Admin","admin":true}
+{"type":"webhook","user_id":1,"code":"rebuild0123456789","scopes":["imopenlines","crm"]}
+{"type":"deal","id":7,"title":"Deal 7","assigned_by_id":1}
+{"type":"deal","id":8,"title":"Deal 8","assigned_by_id":1}
+{"type":"chat","id":20,"connector_id":"livechat","status":20,"crm":[{"entity_type":"deal","entity_id":7},{"entity_type":"deal","entity_id":7}]}
+{"type":"chat","id":21,"connector_id":"viber","status":60,"crm":[{"entity_type":"deal","entity_id":7},{"entity_type":"deal","entity_id":8}]}
+{"type":"chat","id":22,"connector_id":"viber"}
+{"type":"session","id":900,"chat_id":22,"status":20,"crm":[{"entity_type":"deal","entity_id":8},{"entity_type":"deal","entity_id":8}]}
+"#;
+
+/// Every index of the database, as `(name, definition)` in name order.
+async fn indexes(app: &TestApp) -> Vec<(String, String)> {
+    let url = app.database_url();
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT indexname::TEXT, indexdef FROM pg_indexes
+             WHERE schemaname = current_schema() ORDER BY 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{url}"))
+            .await
+            .unwrap();
+        let rows = sqlx::query_as(
+            "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows
+    }
+}
+
+async fn chat_ids_of_deal(app: &TestApp, deal: i64) -> Vec<String> {
+    let answer = app
+        .call(
+            HOOK,
+            "imopenlines.crm.chat.get",
+            json!({"CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": deal, "ACTIVE_ONLY": "N"}),
+        )
+        .await;
+    answer
+        .result()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|chat| chat["CHAT_ID"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_import_into_empty_tables_keeps_every_index_and_stores_a_repeated_binding_once() {
+    let app = TestApp::with_settings(quiet_settings(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let before = indexes(&app).await;
+    assert!(
+        before
+            .iter()
+            .any(|(name, _)| name == "crm_chat_index_by_chat"),
+        "{before:?}"
+    );
+
+    let output = import_text(&app, &dir, FILE);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(indexes(&app).await, before);
+
+    let mut deal7 = chat_ids_of_deal(&app, 7).await;
+    deal7.sort();
+    assert_eq!(deal7, ["20", "21"]);
+    let mut deal8 = chat_ids_of_deal(&app, 8).await;
+    deal8.sort();
+    assert_eq!(deal8, ["21", "22"]);
+}
+
+#[tokio::test]
+async fn a_failed_import_into_empty_tables_leaves_the_indexes_as_they_were() {
+    let app = TestApp::with_settings(quiet_settings(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let before = indexes(&app).await;
+
+    // The binding to deal 99 dangles: the import fails at its reference checks.
+    let broken = FILE.replace(
+        r#""entity_id":8},{"entity_type":"deal","entity_id":8}"#,
+        r#""entity_id":99}"#,
+    );
+    let output = import_text(&app, &dir, &broken);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains(":8: binding to deal 99, which does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(indexes(&app).await, before);
+
+    // The same database then takes the good file.
+    let output = import_text(&app, &dir, FILE);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(indexes(&app).await, before);
+}
