@@ -187,7 +187,16 @@ async fn call(
         match (state.store().on_one_snapshot(run).await, again) {
             (Ok(ran), _) => ran,
             (Err(CallerChanged), Some((credentials, params))) => {
-                authenticate_and_run(state, def, credentials, params, &parts.uri, trace).await
+                // Rare, and boxed so that its future does not enlarge every request's.
+                Box::pin(authenticate_and_run(
+                    state,
+                    def,
+                    credentials,
+                    params,
+                    &parts.uri,
+                    trace,
+                ))
+                .await
             }
             (Err(CallerChanged), None) => Err(StoreError::CallerChanged.into()),
         }

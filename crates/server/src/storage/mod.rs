@@ -246,7 +246,9 @@ impl Store {
         let Some(callers) = self.callers() else {
             return Ok(future.await);
         };
-        let (output, check) = caller_cache::run_checked(future).await;
+        // Boxed: this path holds `future` inside other futures, and unboxed that made every
+        // caller's future (SQLite's too) larger, copied whole by each tower layer (callgrind).
+        let (output, check) = Box::pin(caller_cache::run_checked(future)).await;
         let stale_user = match check {
             Check::Unused | Check::Confirmed => return Ok(output),
             Check::Stale { user_id } => user_id,
