@@ -4,7 +4,7 @@
 //! other instance or the command line, and asserts that the very next chat.get through the
 //! first instance sees the change.
 
-use crate::support::{add_webhook, Instance, Shared};
+use crate::support::{add_webhook, add_webhook_with, Instance, Shared};
 use serde_json::{json, Value};
 use sqlx::Connection;
 
@@ -90,18 +90,7 @@ async fn a_webhook_past_its_expiry_fails_although_it_was_kept() {
     let soon = (time::OffsetDateTime::now_utc() + time::Duration::seconds(2))
         .format(&time::format_description::well_known::Rfc3339)
         .expect("a time");
-    let added = shared.cli(&[
-        "webhook",
-        "add",
-        "--user",
-        "1",
-        "--scope",
-        "imopenlines,crm",
-        "--expires",
-        &soon,
-    ]);
-    let url = String::from_utf8_lossy(&added.stdout).trim().to_owned();
-    let path = url[url.find("/rest/").expect("a webhook URL")..].to_owned();
+    let (path, _) = add_webhook_with(&shared.db, &["--expires", &soon]);
     assert_eq!(chat_get(&first, &path, DEAL_300).await.status, 200);
     tokio::time::sleep(std::time::Duration::from_millis(3_200)).await;
     let expired = chat_get(&first, &path, DEAL_300).await;

@@ -92,17 +92,21 @@ pub fn cli_on(db: &str, args: &[&str]) -> Output {
 /// Adds a webhook of user 1 (scopes imopenlines and crm) from the command line: its path
 /// prefix (`/rest/1/<code>/`) and its id.
 pub fn add_webhook(db: &str) -> (String, String) {
-    let added = cli_on(
-        db,
-        &[
-            "webhook",
-            "add",
-            "--user",
-            "1",
-            "--scope",
-            "imopenlines,crm",
-        ],
-    );
+    add_webhook_with(db, &[])
+}
+
+/// [`add_webhook`] with more flags of `webhook add` (`--expires TIME`, say).
+pub fn add_webhook_with(db: &str, flags: &[&str]) -> (String, String) {
+    let mut args = vec![
+        "webhook",
+        "add",
+        "--user",
+        "1",
+        "--scope",
+        "imopenlines,crm",
+    ];
+    args.extend_from_slice(flags);
+    let added = cli_on(db, &args);
     let url = String::from_utf8_lossy(&added.stdout).trim().to_owned();
     let path = url[url.find("/rest/").expect("a webhook URL")..].to_owned();
     let id = String::from_utf8_lossy(&added.stderr)
