@@ -30,15 +30,10 @@ pub struct TokenRow {
 
 pub(super) const USER_BY_ID: &str =
     "SELECT id, name, last_name, is_admin, active, department_id FROM users WHERE id = $1";
-/// The user's live webhooks, each with the user (one round trip for the whole webhook check).
+/// The user's live webhooks, each with the user (one round trip for the whole webhook check),
+/// and the user's `auth_version`: PostgreSQL's caller cache keeps the rows with it
+/// (`super::caller_cache`); SQLite reads the column and ignores it.
 pub(super) const LIVE_WEBHOOKS_WITH_USER: &str =
-    "SELECT w.id, w.user_id, w.code_sha256, w.scopes, w.expires_at, w.revoked, w.created_at,
-            u.name, u.last_name, u.is_admin, u.active, u.department_id
-     FROM webhooks w JOIN users u ON u.id = w.user_id
-     WHERE w.user_id = $1 AND w.revoked = FALSE ORDER BY w.id";
-/// [`LIVE_WEBHOOKS_WITH_USER`] on PostgreSQL, with the user's `auth_version` (the caller
-/// cache's stamp: `super::caller_cache`).
-pub(super) const LIVE_WEBHOOKS_WITH_USER_PG: &str =
     "SELECT w.id, w.user_id, w.code_sha256, w.scopes, w.expires_at, w.revoked, w.created_at,
             u.name, u.last_name, u.is_admin, u.active, u.department_id, u.auth_version
      FROM webhooks w JOIN users u ON u.id = w.user_id
@@ -69,33 +64,8 @@ pub(super) type WebhookUser = (
     bool,
     bool,
     Option<i64>,
-);
-
-/// A row of [`LIVE_WEBHOOKS_WITH_USER_PG`].
-type StampedWebhookUser = (
-    i64,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    bool,
-    i64,
-    String,
-    String,
-    bool,
-    bool,
-    Option<i64>,
     i64,
 );
-
-/// A row of [`LIVE_WEBHOOKS_WITH_USER_PG`] without the user's `auth_version`.
-fn without_stamp(row: StampedWebhookUser) -> WebhookUser {
-    let (id, user_id, code, scopes, expires, revoked, created, name, last, admin, active, dep, _) =
-        row;
-    (
-        id, user_id, code, scopes, expires, revoked, created, name, last, admin, active, dep,
-    )
-}
 
 /// A row of [`TOKEN_WITH_USER`].
 type TokenUser = (
@@ -158,21 +128,21 @@ impl Store {
     }
 
     /// The user's live webhooks read afresh on PostgreSQL, kept for the next calls with the
-    /// user's `auth_version` (nothing is kept for a user without one).
+    /// user's `auth_version` (nothing is kept when the user has no live webhook).
     async fn live_webhooks_stamped(&self, user_id: i64) -> Result<Arc<[WebhookUser]>, StoreError> {
         let Some((hot, pool)) = self.pg_hot() else {
             return Ok(Arc::from(Vec::new()));
         };
-        let stamped: Vec<StampedWebhookUser> = hot
+        let rows: Vec<WebhookUser> = hot
             .read(pool, async |conn| {
-                sqlx::query_as(LIVE_WEBHOOKS_WITH_USER_PG)
+                sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
                     .bind(user_id)
                     .fetch_all(conn)
                     .await
             })
             .await?;
-        let version = stamped.first().map(|row| row.12);
-        let rows: Arc<[WebhookUser]> = stamped.into_iter().map(without_stamp).collect();
+        let version = rows.first().map(|row| row.12);
+        let rows: Arc<[WebhookUser]> = rows.into();
         if let (Some(version), Some(callers)) = (version, self.callers()) {
             callers.keep(
                 user_id,
@@ -267,6 +237,7 @@ fn webhook_and_user(row: &WebhookUser) -> (WebhookRow, User) {
         is_admin,
         active,
         department_id,
+        _auth_version,
     ) = row.clone();
     let hook = WebhookRow {
         id,

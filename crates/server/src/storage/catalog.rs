@@ -182,7 +182,6 @@ const STATEMENTS: &[(&str, &str)] = named![
 /// [`SQLITE_ONLY`]).
 const POSTGRES_ONLY: &[(&str, &str)] = named![
     access::CRM_READ_VIEW_CONFIRMING_PG,
-    auth::LIVE_WEBHOOKS_WITH_USER_PG,
     auth::AUTH_VERSION_PG,
     chats::CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG,
     chats::CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG,
