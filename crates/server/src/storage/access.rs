@@ -1,6 +1,7 @@
 //! What CRM permission checks read: the reader's departments and grants, the record's owner.
 
 use super::db::query;
+use super::pg_hot::HotStatement;
 use super::sqlite_reader::SqliteReader;
 use super::{caller_cache, Store, StoreError};
 use crate::domain::crm::{CrmRecordAccess, CrmRef};
@@ -208,17 +209,25 @@ impl Store {
         user: &User,
     ) -> Result<Option<ReadViewRow>, StoreError> {
         let row: Option<ConfirmingViewRow> = match self.pg_hot() {
-            Some((hot, pool)) => {
-                hot.read(pool, async |conn| {
-                    sqlx::query_as(CRM_READ_VIEW_CONFIRMING_PG)
-                        .bind(entity_type)
-                        .bind(entity_id)
-                        .bind(user.id)
-                        .bind(user.department_id)
-                        .fetch_optional(conn)
-                        .await
-                })
-                .await?
+            Some(hot) => {
+                let rows = hot
+                    .query(
+                        HotStatement::ReadView,
+                        &[&entity_type, &entity_id, &user.id, &user.department_id],
+                    )
+                    .await?;
+                match rows.first() {
+                    Some(row) => Some((
+                        row.try_get(0)?,
+                        row.try_get(1)?,
+                        row.try_get(2)?,
+                        row.try_get(3)?,
+                        row.try_get(4)?,
+                        row.try_get(5)?,
+                        row.try_get(6)?,
+                    )),
+                    None => None,
+                }
             }
             None => None,
         };

@@ -2,6 +2,7 @@
 
 use super::caller_cache::Kept;
 use super::db::query;
+use super::pg_hot::HotStatement;
 use super::{Store, StoreError};
 use crate::domain::user::User;
 use std::sync::Arc;
@@ -67,6 +68,25 @@ pub(super) type WebhookUser = (
     i64,
 );
 
+/// A row of [`LIVE_WEBHOOKS_WITH_USER`] from a pipelined connection (`super::pg_hot`).
+fn webhook_user_of(row: &tokio_postgres::Row) -> Result<WebhookUser, tokio_postgres::Error> {
+    Ok((
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+        row.try_get(4)?,
+        row.try_get(5)?,
+        row.try_get(6)?,
+        row.try_get(7)?,
+        row.try_get(8)?,
+        row.try_get(9)?,
+        row.try_get(10)?,
+        row.try_get(11)?,
+        row.try_get(12)?,
+    ))
+}
+
 /// A row of [`TOKEN_WITH_USER`].
 type TokenUser = (
     String,
@@ -130,17 +150,15 @@ impl Store {
     /// The user's live webhooks read afresh on PostgreSQL, kept for the next calls with the
     /// user's `auth_version` (nothing is kept when the user has no live webhook).
     async fn live_webhooks_stamped(&self, user_id: i64) -> Result<Arc<[WebhookUser]>, StoreError> {
-        let Some((hot, pool)) = self.pg_hot() else {
+        let Some(hot) = self.pg_hot() else {
             return Ok(Arc::from(Vec::new()));
         };
-        let rows: Vec<WebhookUser> = hot
-            .read(pool, async |conn| {
-                sqlx::query_as(LIVE_WEBHOOKS_WITH_USER)
-                    .bind(user_id)
-                    .fetch_all(conn)
-                    .await
-            })
-            .await?;
+        let rows = hot
+            .query(HotStatement::LiveWebhooks, &[&user_id])
+            .await?
+            .iter()
+            .map(webhook_user_of)
+            .collect::<Result<Vec<WebhookUser>, _>>()?;
         let version = rows.first().map(|row| row.12);
         let rows: Arc<[WebhookUser]> = rows.into();
         if let (Some(version), Some(callers)) = (version, self.callers()) {
@@ -157,18 +175,14 @@ impl Store {
 
     /// The user's `auth_version` now (PostgreSQL); `None` when the user is gone.
     pub(super) async fn auth_version(&self, user_id: i64) -> Result<Option<i64>, StoreError> {
-        let Some((hot, pool)) = self.pg_hot() else {
+        let Some(hot) = self.pg_hot() else {
             return Ok(None);
         };
-        let version: Option<(i64,)> = hot
-            .read(pool, async |conn| {
-                sqlx::query_as(AUTH_VERSION_PG)
-                    .bind(user_id)
-                    .fetch_optional(conn)
-                    .await
-            })
-            .await?;
-        Ok(version.map(|(version,)| version))
+        let rows = hot.query(HotStatement::AuthVersion, &[&user_id]).await?;
+        match rows.first() {
+            Some(row) => Ok(Some(row.try_get(0)?)),
+            None => Ok(None),
+        }
     }
 
     /// The token whose access-token hash is `access_sha256`, with its user (`None` when the

@@ -1,6 +1,7 @@
 //! The lookup behind `imopenlines.crm.chat.get`: chats bound to a CRM record.
 
 use super::db::query;
+use super::pg_hot::HotStatement;
 use super::{caller_cache, Store, StoreError};
 use crate::domain::crm::CrmRef;
 use crate::domain::session::SessionFilter;
@@ -142,22 +143,24 @@ impl Store {
         filter: SessionFilter,
         user_id: i64,
     ) -> Result<Vec<CrmChatRow>, StoreError> {
-        let sql = match filter {
-            SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG,
-            SessionFilter::All => CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG,
+        let statement = match filter {
+            SessionFilter::ActiveOnly => HotStatement::ChatsActive,
+            SessionFilter::All => HotStatement::ChatsAny,
         };
         let rows: Vec<ConfirmingRow> = match self.pg_hot() {
-            Some((hot, pool)) => {
-                hot.read(pool, async |conn| {
-                    sqlx::query_as(sql)
-                        .bind(entity_type)
-                        .bind(entity_id)
-                        .bind(user_id)
-                        .fetch_all(conn)
-                        .await
-                })
+            Some(hot) => hot
+                .query(statement, &[&entity_type, &entity_id, &user_id])
                 .await?
-            }
+                .iter()
+                .map(|row| {
+                    Ok((
+                        row.try_get(0)?,
+                        row.try_get(1)?,
+                        row.try_get(2)?,
+                        row.try_get(3)?,
+                    ))
+                })
+                .collect::<Result<_, tokio_postgres::Error>>()?,
             None => Vec::new(),
         };
         if !caller_cache::settle(rows.first().and_then(|row| row.0)) {

@@ -67,6 +67,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// From the pipelined PostgreSQL connections of read-only calls (`pg_hot`).
+    #[error("database error: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The kept caller of a read-only request changed under it (`caller_cache`); the request
@@ -132,9 +135,11 @@ pub struct Store {
     /// The hot reads of a SQLite file (see [`sqlite_reader`]); `None` on PostgreSQL and for
     /// an in-memory SQLite database, which a second driver cannot open.
     reader: Option<Arc<SqliteReader>>,
-    /// PostgreSQL connections for chat.get's reads, without sqlx's ping (see `pg_hot`).
+    /// PostgreSQL's pipelined connections for read-only calls (see `pg_hot`); `None` on
+    /// SQLite, and on PostgreSQL when the budget leaves none (`--db-max-connections 1`).
     hot: Option<Arc<pg_hot::HotConnections>>,
-    /// PostgreSQL's webhook callers, kept between calls (see `caller_cache`).
+    /// PostgreSQL's webhook callers, kept between calls (see `caller_cache`); only with `hot`,
+    /// whose statements confirm them.
     callers: Option<Arc<CallerCache<auth::WebhookUser>>>,
 }
 
@@ -153,18 +158,32 @@ impl Store {
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect = PgConnectOptions::from_str(url)?
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
-            let hot_share = pg_hot::hot_share(options.max_connections);
+            // tokio-postgres reads the same URL syntax as sqlx (and the same `options`, such as
+            // a search_path); a URL with a parameter only sqlx knows goes without pipelining.
+            let config = match tokio_postgres::Config::from_str(url) {
+                Ok(mut config) => Some(config.connect_timeout(options.acquire_timeout).clone()),
+                Err(error) => {
+                    tracing::warn!(%error, "read-only calls go without pipelined connections");
+                    None
+                }
+            };
+            let pipelined = match config {
+                Some(_) => pg_hot::pipelined_share(options.max_connections),
+                None => 0,
+            };
             let pool = PgPoolOptions::new()
                 // sqlx pings a connection on every checkout by default: one more round trip per
                 // statement. A connection that died is found by the statement itself instead,
                 // and sqlx then drops it from the pool.
                 .test_before_acquire(false)
-                .max_connections(options.max_connections - hot_share)
+                .max_connections(options.max_connections - pipelined)
                 .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect.clone())
+                .connect_with(connect)
                 .await?;
-            callers = Some(Arc::new(CallerCache::new()));
-            hot = Some(Arc::new(pg_hot::HotConnections::new(connect, hot_share)));
+            if let (Some(config), 1..) = (config, pipelined) {
+                hot = Some(Arc::new(pg_hot::HotConnections::new(config, pipelined)));
+                callers = Some(Arc::new(CallerCache::new()));
+            }
             Backend::Postgres(pool)
         } else {
             let (pool, file) = open_sqlite(url, options).await?;
@@ -216,12 +235,9 @@ impl Store {
         self.callers.is_some()
     }
 
-    /// PostgreSQL's hot connections with the pool they fall back on (see `pg_hot`).
-    fn pg_hot(&self) -> Option<(&pg_hot::HotConnections, &PgPool)> {
-        match (&self.hot, &self.backend) {
-            (Some(hot), Backend::Postgres(pool)) => Some((hot, pool)),
-            _ => None,
-        }
+    /// PostgreSQL's pipelined connections (see `pg_hot`), if this store has them.
+    fn pg_hot(&self) -> Option<&pg_hot::HotConnections> {
+        self.hot.as_deref()
     }
 
     /// PostgreSQL's caller cache, if this store has one.

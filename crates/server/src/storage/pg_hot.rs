@@ -1,140 +1,200 @@
-//! PostgreSQL connections for chat.get's reads that skip sqlx's ping on release.
+//! The read-only calls' PostgreSQL statements, on a few pipelined connections (tokio-postgres).
 //!
-//! Why: sqlx's pool tests every connection it takes back with a ping (a `Sync` message and
-//! its `ReadyForQuery`), unconditionally (sqlx-core 0.8 `pool/connection.rs`,
-//! `return_to_pool`). For a one-statement read that is a second round trip, and `strace` of a
-//! chat.get load showed exactly two `sendto` per request. The ping exists to catch a
-//! connection left mid-protocol by a cancelled query. These connections are only taken back
-//! when the statement ran to its end (an answer or a database error, after which sqlx has
-//! read up to `ReadyForQuery`); one whose statement was cancelled, or that failed on the
-//! socket, is closed instead. So nothing needs testing, and the ping is left out.
+//! Why a second PostgreSQL client beside sqlx: sqlx gives every statement a connection of its
+//! own for the whole round trip, and takes it back with a ping (sqlx-core 0.8
+//! `pool/connection.rs`). Under chat.get's load that is at least two system calls on each side
+//! and a wake-up of a PostgreSQL backend per call, and half of the server's time went to the
+//! kernel (BENCHMARKS.md §10). tokio-postgres pipelines: statements issued while others are in
+//! flight on the same connection are written to the socket together and their answers read
+//! together, so under load a couple of connections carry many calls per system call. A call
+//! dropped half-way (its client went away) does not spoil the connection either: the
+//! connection's task still reads that statement's answer and throws it away.
 //!
-//! They come out of the instance's `--db-max-connections` budget: half of it (none when the
-//! budget is 1), the pool keeping the rest. When every one of them is busy, a read takes a
-//! pooled connection as before, so they never make a request wait.
+//! Only the handful of statements that a read-only call runs with a kept caller go here
+//! ([`HotStatement`]): each is prepared once per connection, when it opens. Every other
+//! statement, and every write, goes through sqlx's pool as before.
 
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool};
-use sqlx::{ConnectOptions, Error};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::{Client, Config, Error, NoTls, Row, Statement};
 
-/// The hot connections of one store.
-#[derive(Debug)]
-pub(super) struct HotConnections {
-    connect: PgConnectOptions,
-    idle: Mutex<Vec<PgConnection>>,
-    /// Connections alive: idle, lent, or being opened.
-    open: AtomicUsize,
-    cap: usize,
+/// The statements that run on pipelined connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HotStatement {
+    /// `auth::LIVE_WEBHOOKS_WITH_USER`
+    LiveWebhooks,
+    /// `auth::AUTH_VERSION_PG`
+    AuthVersion,
+    /// `chats::CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG`
+    ChatsAny,
+    /// `chats::CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG`
+    ChatsActive,
+    /// `access::CRM_READ_VIEW_CONFIRMING_PG`
+    ReadView,
 }
 
-/// How many of `max_connections` go to hot connections (the rest stay with the pool).
-pub(super) fn hot_share(max_connections: u32) -> u32 {
-    max_connections / 2
+impl HotStatement {
+    /// Every statement, in the order of their places in [`Pipelined::statements`].
+    const ALL: [HotStatement; 5] = [
+        HotStatement::LiveWebhooks,
+        HotStatement::AuthVersion,
+        HotStatement::ChatsAny,
+        HotStatement::ChatsActive,
+        HotStatement::ReadView,
+    ];
+
+    fn sql(self) -> &'static str {
+        match self {
+            HotStatement::LiveWebhooks => super::auth::LIVE_WEBHOOKS_WITH_USER,
+            HotStatement::AuthVersion => super::auth::AUTH_VERSION_PG,
+            HotStatement::ChatsAny => super::chats::CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG,
+            HotStatement::ChatsActive => super::chats::CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG,
+            HotStatement::ReadView => super::access::CRM_READ_VIEW_CONFIRMING_PG,
+        }
+    }
+
+    /// The parameters' types, as sqlx declares them for the same Rust values (`&str` is
+    /// TEXT, `i64` INT8), so that PostgreSQL reads the statement the same way on both clients.
+    fn parameter_types(self) -> &'static [Type] {
+        match self {
+            HotStatement::LiveWebhooks | HotStatement::AuthVersion => &[Type::INT8],
+            HotStatement::ChatsAny | HotStatement::ChatsActive => {
+                &[Type::TEXT, Type::INT8, Type::INT8]
+            }
+            HotStatement::ReadView => &[Type::TEXT, Type::INT8, Type::INT8, Type::INT8],
+        }
+    }
+}
+
+/// How many pipelined connections an instance opens from its `--db-max-connections` budget:
+/// two (one would leave PostgreSQL one backend, that is one core, for every call of the
+/// instance), one when the budget is 2 or 3, none when it is 1 (the pool then needs it all,
+/// and read-only calls check their caller afresh, as before the caller cache).
+pub(super) fn pipelined_share(max_connections: u32) -> u32 {
+    (max_connections / 2).min(PIPELINED_CONNECTIONS)
+}
+
+/// See [`pipelined_share`]; measured in BENCHMARKS.md §10 ("Pipelined").
+const PIPELINED_CONNECTIONS: u32 = 2;
+
+/// The pipelined connections of one store, opened on first use and again after one closed.
+#[derive(Debug)]
+pub(super) struct HotConnections {
+    config: Config,
+    slots: Box<[Slot]>,
+    /// The slot of the next statement (round robin).
+    next: AtomicUsize,
+}
+
+#[derive(Debug, Default)]
+struct Slot {
+    open: Mutex<Option<Arc<Pipelined>>>,
+    /// Held while the slot opens a connection, so that a burst of calls opens one, not one
+    /// each.
+    opening: tokio::sync::Mutex<()>,
+}
+
+/// One open connection with its prepared statements.
+#[derive(Debug)]
+struct Pipelined {
+    client: Client,
+    /// In the order of [`HotStatement::ALL`].
+    statements: Vec<Statement>,
+    /// The task that drives the connection's socket; it ends when `client` is dropped.
+    task: JoinHandle<()>,
 }
 
 impl HotConnections {
-    pub(super) fn new(connect: PgConnectOptions, cap: u32) -> HotConnections {
+    /// `connections` pipelined connections to the database of `config` (at least one).
+    pub(super) fn new(config: Config, connections: u32) -> HotConnections {
         HotConnections {
-            connect,
-            idle: Mutex::new(Vec::new()),
-            open: AtomicUsize::new(0),
-            cap: cap as usize,
+            config,
+            slots: (0..connections.max(1)).map(|_| Slot::default()).collect(),
+            next: AtomicUsize::new(0),
         }
     }
 
-    /// Runs `read` on a hot connection, or on a pooled one when none is free (or a new one
-    /// cannot be opened: the pool then reports the failure as it always does).
-    pub(super) async fn read<R>(
+    /// Runs `statement` with `parameters` and returns its rows.
+    pub(super) async fn query(
         &self,
-        pool: &PgPool,
-        read: impl AsyncFnOnce(&mut PgConnection) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        match self.lend().await {
-            Some(mut lent) => {
-                let result = match lent.conn.as_mut() {
-                    Some(conn) => read(conn).await,
-                    None => return Err(Error::PoolClosed),
-                };
-                // Taken back only after the statement ran to its end; a socket or protocol
-                // failure closes it (when `lent` drops).
-                if !matches!(
-                    &result,
-                    Err(Error::Io(_) | Error::Protocol(_) | Error::Tls(_))
-                ) {
-                    lent.give_back();
-                }
-                result
-            }
-            None => {
-                let mut conn = pool.acquire().await?;
-                read(&mut *conn).await
-            }
-        }
+        statement: HotStatement,
+        parameters: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, Error> {
+        let slot = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
+        let connection = self.slots[slot].connection(&self.config).await?;
+        let prepared = &connection.statements[statement as usize];
+        connection.client.query(prepared, parameters).await
     }
 
-    /// Says goodbye on every idle connection (PostgreSQL logs a dropped socket as an error);
-    /// one lent out closes when its statement ends. New reads then open new connections, as
-    /// the pool's do after it closed.
+    /// Closes every connection (with PostgreSQL's goodbye message: it logs a dropped socket
+    /// as an error). A call still running on one keeps it until its statement ends; later
+    /// calls open new ones, as the pool's do after it closed.
     pub(super) async fn close(&self) {
-        let idle = match self.idle.lock() {
-            Ok(mut idle) => std::mem::take(&mut *idle),
-            Err(_) => return,
-        };
-        for conn in idle {
-            self.open.fetch_sub(1, Ordering::AcqRel);
-            let _ = sqlx::Connection::close(conn).await;
-        }
-    }
-
-    /// An idle connection, a new one while under the cap, or `None`.
-    async fn lend(&self) -> Option<Lent<'_>> {
-        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        if let Some(conn) = idle {
-            return Some(Lent {
-                hot: self,
-                conn: Some(conn),
-                counted: true,
-            });
-        }
-        if self.open.fetch_add(1, Ordering::AcqRel) >= self.cap {
-            self.open.fetch_sub(1, Ordering::AcqRel);
-            return None;
-        }
-        // Counted from here: dropping `lent` (also on failure) uncounts it.
-        let mut lent = Lent {
-            hot: self,
-            conn: None,
-            counted: true,
-        };
-        lent.conn = Some(self.connect.connect().await.ok()?);
-        Some(lent)
-    }
-}
-
-/// A hot connection out of the idle list. Dropped without [`Lent::give_back`], it closes
-/// and is no longer counted.
-struct Lent<'a> {
-    hot: &'a HotConnections,
-    conn: Option<PgConnection>,
-    /// Whether dropping this uncounts a connection (not after it went back to the idle list).
-    counted: bool,
-}
-
-impl Lent<'_> {
-    fn give_back(mut self) {
-        if let (Some(conn), Ok(mut idle)) = (self.conn.take(), self.hot.idle.lock()) {
-            idle.push(conn);
-            self.counted = false;
+        for slot in self.slots.iter() {
+            let taken = slot
+                .open
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            let Some(pipelined) = taken.and_then(Arc::into_inner) else {
+                continue;
+            };
+            let Pipelined { client, task, .. } = pipelined;
+            drop(client);
+            // The task sends the goodbye and ends once its client is gone; a server that does
+            // not answer must not hold up the shutdown.
+            let _ = tokio::time::timeout(Duration::from_secs(1), task).await;
         }
     }
 }
 
-impl Drop for Lent<'_> {
-    fn drop(&mut self) {
-        if self.counted {
-            self.hot.open.fetch_sub(1, Ordering::AcqRel);
+impl Slot {
+    /// The slot's open connection, opened now if it has none or it closed.
+    async fn connection(&self, config: &Config) -> Result<Arc<Pipelined>, Error> {
+        if let Some(open) = self.live() {
+            return Ok(open);
         }
+        let _opening = self.opening.lock().await;
+        if let Some(open) = self.live() {
+            return Ok(open); // another call opened it while this one waited
+        }
+        let fresh = Arc::new(Pipelined::open(config).await?);
+        *self.open.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
+        Ok(fresh)
+    }
+
+    fn live(&self) -> Option<Arc<Pipelined>> {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.as_ref()
+            .filter(|pipelined| !pipelined.client.is_closed())
+            .cloned()
+    }
+}
+
+impl Pipelined {
+    async fn open(config: &Config) -> Result<Pipelined, Error> {
+        let (client, connection) = config.connect(NoTls).await?;
+        let task = tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "a pipelined PostgreSQL connection ended");
+            }
+        });
+        let mut statements = Vec::with_capacity(HotStatement::ALL.len());
+        for statement in HotStatement::ALL {
+            statements.push(
+                client
+                    .prepare_typed(statement.sql(), statement.parameter_types())
+                    .await?,
+            );
+        }
+        Ok(Pipelined {
+            client,
+            statements,
+            task,
+        })
     }
 }
 
