@@ -54,9 +54,6 @@ pub(super) const CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG: &str = "
     WHERE u.id = $3
     ORDER BY i.active_modified_at DESC, i.active_session_id DESC";
 
-/// A row of the confirming statements: the caller's version, then the chat (if any).
-type ConfirmingRow = (Option<i64>, Option<i64>, Option<String>, Option<String>);
-
 /// [`CHATS_OF_CRM_RECORD_ANY`] without the connectors: the SQLite reader joins them in
 /// memory from [`ACTIVE_CONNECTORS`], which it remembers until the next write (see
 /// `sqlite_reader`), so a call reads one index range and nothing else.
@@ -147,36 +144,70 @@ impl Store {
             SessionFilter::ActiveOnly => HotStatement::ChatsActive,
             SessionFilter::All => HotStatement::ChatsAny,
         };
-        let rows: Vec<ConfirmingRow> = match self.pg_hot() {
-            Some(hot) => hot
-                .query(statement, &[&entity_type, &entity_id, &user_id])
-                .await?
-                .iter()
-                .map(|row| {
-                    Ok((
-                        row.try_get(0)?,
-                        row.try_get(1)?,
-                        row.try_get(2)?,
-                        row.try_get(3)?,
-                    ))
-                })
-                .collect::<Result<_, tokio_postgres::Error>>()?,
-            None => Vec::new(),
+        let Some(hot) = self.pg_hot() else {
+            return Ok(Vec::new());
         };
-        if !caller_cache::settle(rows.first().and_then(|row| row.0)) {
+        let rows = hot
+            .query(statement, &[&entity_type, &entity_id, &user_id])
+            .await?;
+        let version = match rows.first() {
+            Some(row) => row.try_get(0)?,
+            None => None,
+        };
+        if !caller_cache::settle(version) {
             return Err(StoreError::CallerChanged);
         }
-        Ok(rows
-            .into_iter()
-            .filter_map(|(_, chat_id, connector_id, connector_title)| {
-                Some(CrmChatRow {
-                    chat_id: chat_id?,
-                    connector_id: connector_id?.into(),
-                    connector_title: connector_title?.into(),
-                })
-            })
-            .collect())
+        let mut chats = Vec::with_capacity(rows.len());
+        let mut known = KNOWN_CONNECTORS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for row in &rows {
+            // The one row of a record without chats has NULL chat columns.
+            let (Some(chat_id), Some(id), Some(title)) = (
+                row.try_get::<_, Option<i64>>(1)?,
+                row.try_get::<_, Option<&str>>(2)?,
+                row.try_get::<_, Option<&str>>(3)?,
+            ) else {
+                continue;
+            };
+            let (connector_id, connector_title) = shared_connector(&mut known, id, title);
+            chats.push(CrmChatRow {
+                chat_id,
+                connector_id,
+                connector_title,
+            });
+        }
+        Ok(chats)
     }
+}
+
+/// The connectors' strings as PostgreSQL's chat reads last gave them, shared by every row
+/// that names them: a record's chats come from a handful of connectors, and two fresh strings
+/// per row were most of the allocations of a call. Keyed by the text itself, an entry can
+/// never be stale (a renamed connector is another entry).
+static KNOWN_CONNECTORS: std::sync::Mutex<Vec<(Arc<str>, Arc<str>)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Entries [`KNOWN_CONNECTORS`] keeps; more distinct connectors get strings of their own.
+const KNOWN_CONNECTORS_KEPT: usize = 64;
+
+/// The shared strings of connector `id` titled `title`, remembered when there is room.
+fn shared_connector(
+    known: &mut Vec<(Arc<str>, Arc<str>)>,
+    id: &str,
+    title: &str,
+) -> (Arc<str>, Arc<str>) {
+    let found = known
+        .iter()
+        .find(|(known_id, known_title)| **known_id == *id && **known_title == *title);
+    if let Some((id, title)) = found {
+        return (Arc::clone(id), Arc::clone(title));
+    }
+    let shared: (Arc<str>, Arc<str>) = (id.into(), title.into());
+    if known.len() < KNOWN_CONNECTORS_KEPT {
+        known.push((Arc::clone(&shared.0), Arc::clone(&shared.1)));
+    }
+    shared
 }
 
 impl Store {
