@@ -110,6 +110,14 @@ impl Store {
                 .chats_confirming_caller(entity_type, entity_id, filter, user_id)
                 .await;
         }
+        if let Some(hot) = self.pg_hot() {
+            let statement = match filter {
+                SessionFilter::ActiveOnly => HotStatement::ChatsActivePlain,
+                SessionFilter::All => HotStatement::ChatsAnyPlain,
+            };
+            let rows = hot.query(statement, &[&entity_type, &entity_id]).await?;
+            return chats_of_rows(&rows, 0);
+        }
         let sql = match filter {
             SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE,
             SessionFilter::All => CHATS_OF_CRM_RECORD_ANY,
@@ -157,28 +165,37 @@ impl Store {
         if !caller_cache::settle(version) {
             return Err(StoreError::CallerChanged);
         }
-        let mut chats = Vec::with_capacity(rows.len());
-        let mut known = KNOWN_CONNECTORS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for row in &rows {
-            // The one row of a record without chats has NULL chat columns.
-            let (Some(chat_id), Some(id), Some(title)) = (
-                row.try_get::<_, Option<i64>>(1)?,
-                row.try_get::<_, Option<&str>>(2)?,
-                row.try_get::<_, Option<&str>>(3)?,
-            ) else {
-                continue;
-            };
-            let (connector_id, connector_title) = shared_connector(&mut known, id, title);
-            chats.push(CrmChatRow {
-                chat_id,
-                connector_id,
-                connector_title,
-            });
-        }
-        Ok(chats)
+        chats_of_rows(&rows, 1)
     }
+}
+
+/// The chats of PostgreSQL rows whose columns from `first` on are the chat's id, connector id
+/// and connector title. A confirming statement's one row for a record without chats has NULL
+/// there, and is left out.
+fn chats_of_rows(
+    rows: &[tokio_postgres::Row],
+    first: usize,
+) -> Result<Vec<CrmChatRow>, StoreError> {
+    let mut chats = Vec::with_capacity(rows.len());
+    let mut known = KNOWN_CONNECTORS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for row in rows {
+        let (Some(chat_id), Some(id), Some(title)) = (
+            row.try_get::<_, Option<i64>>(first)?,
+            row.try_get::<_, Option<&str>>(first + 1)?,
+            row.try_get::<_, Option<&str>>(first + 2)?,
+        ) else {
+            continue;
+        };
+        let (connector_id, connector_title) = shared_connector(&mut known, id, title);
+        chats.push(CrmChatRow {
+            chat_id,
+            connector_id,
+            connector_title,
+        });
+    }
+    Ok(chats)
 }
 
 /// The connectors' strings as PostgreSQL's chat reads last gave them, shared by every row

@@ -10,9 +10,9 @@
 //! dropped half-way (its client went away) does not spoil the connection either: the
 //! connection's task still reads that statement's answer and throws it away.
 //!
-//! Only the handful of statements that a read-only call runs with a kept caller go here
-//! ([`HotStatement`]): each is prepared once per connection, when it opens. Every other
-//! statement, and every write, goes through sqlx's pool as before.
+//! Only chat.get's handful of statements go here ([`HotStatement`]: the caller's webhooks
+//! and version, the read check, the chats): each is prepared once per connection, when it
+//! opens. Every other statement, and every write, goes through sqlx's pool as before.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -32,17 +32,25 @@ pub(super) enum HotStatement {
     ChatsAny,
     /// `chats::CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG`
     ChatsActive,
+    /// `chats::CHATS_OF_CRM_RECORD_ANY`, without the caller's version: for a request whose
+    /// caller is confirmed already (a department user's chat.get, after its read check) or
+    /// checked afresh (`batch`, OAuth)
+    ChatsAnyPlain,
+    /// `chats::CHATS_OF_CRM_RECORD_ACTIVE`, likewise
+    ChatsActivePlain,
     /// `access::CRM_READ_VIEW_CONFIRMING_PG`
     ReadView,
 }
 
 impl HotStatement {
     /// Every statement, in the order of their places in [`Pipelined::statements`].
-    const ALL: [HotStatement; 5] = [
+    const ALL: [HotStatement; 7] = [
         HotStatement::LiveWebhooks,
         HotStatement::AuthVersion,
         HotStatement::ChatsAny,
         HotStatement::ChatsActive,
+        HotStatement::ChatsAnyPlain,
+        HotStatement::ChatsActivePlain,
         HotStatement::ReadView,
     ];
 
@@ -52,6 +60,8 @@ impl HotStatement {
             HotStatement::AuthVersion => super::auth::AUTH_VERSION_PG,
             HotStatement::ChatsAny => super::chats::CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG,
             HotStatement::ChatsActive => super::chats::CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG,
+            HotStatement::ChatsAnyPlain => super::chats::CHATS_OF_CRM_RECORD_ANY,
+            HotStatement::ChatsActivePlain => super::chats::CHATS_OF_CRM_RECORD_ACTIVE,
             HotStatement::ReadView => super::access::CRM_READ_VIEW_CONFIRMING_PG,
         }
     }
@@ -63,6 +73,9 @@ impl HotStatement {
             HotStatement::LiveWebhooks | HotStatement::AuthVersion => &[Type::INT8],
             HotStatement::ChatsAny | HotStatement::ChatsActive => {
                 &[Type::TEXT, Type::INT8, Type::INT8]
+            }
+            HotStatement::ChatsAnyPlain | HotStatement::ChatsActivePlain => {
+                &[Type::TEXT, Type::INT8]
             }
             HotStatement::ReadView => &[Type::TEXT, Type::INT8, Type::INT8, Type::INT8],
         }
