@@ -209,26 +209,14 @@ impl Store {
         user: &User,
     ) -> Result<Option<ReadViewRow>, StoreError> {
         let row: Option<ConfirmingViewRow> = match self.pg_hot() {
-            Some(hot) => {
-                let rows = hot
-                    .query(
-                        HotStatement::ReadView,
-                        &[&entity_type, &entity_id, &user.id, &user.department_id],
-                    )
-                    .await?;
-                match rows.first() {
-                    Some(row) => Some((
-                        row.try_get(0)?,
-                        row.try_get(1)?,
-                        row.try_get(2)?,
-                        row.try_get(3)?,
-                        row.try_get(4)?,
-                        row.try_get(5)?,
-                        row.try_get(6)?,
-                    )),
-                    None => None,
-                }
-            }
+            Some(hot) => hot
+                .query_as(
+                    HotStatement::ReadView,
+                    &[&entity_type, &entity_id, &user.id, &user.department_id],
+                )
+                .await?
+                .into_iter()
+                .next(),
             None => None,
         };
         if !caller_cache::settle(row.as_ref().and_then(|row| row.0)) {

@@ -68,25 +68,6 @@ pub(super) type WebhookUser = (
     i64,
 );
 
-/// A row of [`LIVE_WEBHOOKS_WITH_USER`] from a pipelined connection (`super::pg_hot`).
-fn webhook_user_of(row: &tokio_postgres::Row) -> Result<WebhookUser, tokio_postgres::Error> {
-    Ok((
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-        row.try_get(4)?,
-        row.try_get(5)?,
-        row.try_get(6)?,
-        row.try_get(7)?,
-        row.try_get(8)?,
-        row.try_get(9)?,
-        row.try_get(10)?,
-        row.try_get(11)?,
-        row.try_get(12)?,
-    ))
-}
-
 /// A row of [`TOKEN_WITH_USER`].
 type TokenUser = (
     String,
@@ -153,12 +134,9 @@ impl Store {
         let Some(hot) = self.pg_hot() else {
             return Ok(Arc::from(Vec::new()));
         };
-        let rows = hot
-            .query(HotStatement::LiveWebhooks, &[&user_id])
-            .await?
-            .iter()
-            .map(webhook_user_of)
-            .collect::<Result<Vec<WebhookUser>, _>>()?;
+        let rows: Vec<WebhookUser> = hot
+            .query_as(HotStatement::LiveWebhooks, &[&user_id])
+            .await?;
         let version = rows.first().map(|row| row.12);
         let rows: Arc<[WebhookUser]> = rows.into();
         if let (Some(version), Some(callers)) = (version, self.callers()) {
@@ -178,11 +156,8 @@ impl Store {
         let Some(hot) = self.pg_hot() else {
             return Ok(None);
         };
-        let rows = hot.query(HotStatement::AuthVersion, &[&user_id]).await?;
-        match rows.first() {
-            Some(row) => Ok(Some(row.try_get(0)?)),
-            None => Ok(None),
-        }
+        let rows: Vec<(i64,)> = hot.query_as(HotStatement::AuthVersion, &[&user_id]).await?;
+        Ok(rows.first().map(|(version,)| *version))
     }
 
     /// The token whose access-token hash is `access_sha256`, with its user (`None` when the

@@ -145,6 +145,17 @@ impl HotConnections {
         connection.client.query(prepared, parameters).await
     }
 
+    /// Runs `statement` with `parameters` and reads every row as a `T` (a tuple of column
+    /// types, in column order).
+    pub(super) async fn query_as<T: FromRow>(
+        &self,
+        statement: HotStatement,
+        parameters: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<T>, Error> {
+        let rows = self.query(statement, parameters).await?;
+        rows.iter().map(T::from_row).collect()
+    }
+
     /// Closes every connection (with PostgreSQL's goodbye message: it logs a dropped socket
     /// as an error). A call still running on one keeps it until its statement ends; later
     /// calls open new ones, as the pool's do after it closed.
@@ -221,6 +232,30 @@ impl Pipelined {
         })
     }
 }
+
+/// A row type of a [`HotStatement`]: a tuple of column types, in column order.
+pub(super) trait FromRow: Sized {
+    fn from_row(row: &Row) -> Result<Self, Error>;
+}
+
+/// [`FromRow`] for the tuple of the given types, read from columns 0, 1, … (a macro because
+/// Rust has no way to be generic over a tuple's length).
+macro_rules! tuple_from_row {
+    ($($column:ident $index:tt),+) => {
+        impl<$($column),+> FromRow for ($($column,)+)
+        where
+            $($column: for<'a> tokio_postgres::types::FromSql<'a>,)+
+        {
+            fn from_row(row: &Row) -> Result<Self, Error> {
+                Ok(($(row.try_get::<_, $column>($index)?,)+))
+            }
+        }
+    };
+}
+
+tuple_from_row!(A 0);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
 
 /// Polls `inner` only after every task that was ready when it was woken has run.
 ///
