@@ -92,6 +92,8 @@ enum Unindex {
     /// The non-unique indexes on both engines, and on PostgreSQL the primary key too (the
     /// fill must then repeat no key; [`sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]).
     SecondaryAndPostgresKey,
+    /// The non-unique indexes on both engines.
+    Secondary,
 }
 
 /// One row for [`ImportWriter::write`].
@@ -235,8 +237,8 @@ pub struct ImportWriter {
     fast: Option<FastShorthand>,
     /// Whether [`Self::fast`] wrote a session.
     fast_wrote: bool,
-    /// The secondary indexes of `session_crm_bindings` dropped for [`Self::fast`] (SQLite),
-    /// built again at the end.
+    /// The secondary indexes of `session_crm_bindings` dropped for [`Self::fast`], built
+    /// again at the end.
     fast_unindexed: Vec<String>,
 }
 
@@ -280,10 +282,11 @@ impl ImportWriter {
         Ok(writer)
     }
 
-    /// Sets up [`Self::fast`]. On SQLite the bindings' secondary indexes go until the end:
-    /// rows arrive in session order, which keeps the key in order but not the index by
-    /// record (BENCHMARKS.md §1). PostgreSQL keeps them, as dropping them would lock the
-    /// table for the whole import rather than for its end.
+    /// Sets up [`Self::fast`]. The bindings' secondary indexes go until the end: rows arrive
+    /// in session order, which keeps the key in order but not the index by record, whose
+    /// upkeep at random places cost more than building it afterwards (BENCHMARKS.md §1). The
+    /// key stays, for the moves and the end's `ON CONFLICT`. On PostgreSQL the drop locks the
+    /// (empty) table until the import commits: readers of bindings wait for the import.
     async fn start_fast(&mut self) -> Result<(), StoreError> {
         let last: i64 = match &mut self.tx {
             ImportTx::Sqlite(tx) => {
@@ -298,15 +301,13 @@ impl ImportWriter {
             }
         };
         self.fast = Some(FastShorthand::new(last));
-        if matches!(self.tx, ImportTx::Sqlite(_)) {
-            self.fast_unindexed = self
-                .drop_indexes("session_crm_bindings", Unindex::SecondaryAndPostgresKey)
-                .await
-                .map_err(|error| match error {
-                    WriteError::Store(error) => error,
-                    WriteError::Rows { source, .. } => source.into(),
-                })?;
-        }
+        self.fast_unindexed = self
+            .drop_indexes("session_crm_bindings", Unindex::Secondary)
+            .await
+            .map_err(|error| match error {
+                WriteError::Store(error) => error,
+                WriteError::Rows { source, .. } => source.into(),
+            })?;
         Ok(())
     }
 
@@ -935,7 +936,7 @@ impl ImportWriter {
         let indexes: Vec<(String, String)> = match &mut self.tx {
             ImportTx::Sqlite(tx) => match unindex {
                 Unindex::PostgresSecondary => Vec::new(),
-                Unindex::SecondaryAndPostgresKey => {
+                Unindex::SecondaryAndPostgresKey | Unindex::Secondary => {
                     sqlx::query_as(sql::SECONDARY_INDEXES_SQLITE)
                         .bind(table)
                         .fetch_all(&mut **tx)
