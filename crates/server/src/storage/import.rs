@@ -237,7 +237,7 @@ pub struct ImportWriter {
     fast: Option<FastShorthand>,
     /// Whether [`Self::fast`] wrote a session.
     fast_wrote: bool,
-    /// The secondary indexes of `session_crm_bindings` dropped for [`Self::fast`], built
+    /// The secondary indexes dropped for [`Self::fast`] (see [`Self::start_fast`]), built
     /// again at the end.
     fast_unindexed: Vec<String>,
 }
@@ -282,11 +282,13 @@ impl ImportWriter {
         Ok(writer)
     }
 
-    /// Sets up [`Self::fast`]. The bindings' secondary indexes go until the end: rows arrive
-    /// in session order, which keeps the key in order but not the index by record, whose
-    /// upkeep at random places cost more than building it afterwards (BENCHMARKS.md §1). The
-    /// key stays, for the moves and the end's `ON CONFLICT`. On PostgreSQL the drop locks the
-    /// (empty) table until the import commits: readers of bindings wait for the import.
+    /// Sets up [`Self::fast`]. The secondary indexes of the sessions and their bindings, and
+    /// of the chats if there are none yet, go until the end: rows arrive in chat and session
+    /// order, which keeps the keys in order but not the indexes by record or by user code,
+    /// whose upkeep at random places cost more than building them afterwards (BENCHMARKS.md
+    /// §1). Keys and unique indexes stay, for conflicts and the moves of sessions. On
+    /// PostgreSQL a drop locks its (empty) table until the import commits: readers of these
+    /// tables wait for a first load to finish.
     async fn start_fast(&mut self) -> Result<(), StoreError> {
         let last: i64 = match &mut self.tx {
             ImportTx::Sqlite(tx) => {
@@ -301,13 +303,20 @@ impl ImportWriter {
             }
         };
         self.fast = Some(FastShorthand::new(last));
-        self.fast_unindexed = self
-            .drop_indexes("session_crm_bindings", Unindex::Secondary)
-            .await
-            .map_err(|error| match error {
-                WriteError::Store(error) => error,
-                WriteError::Rows { source, .. } => source.into(),
-            })?;
+        let mut tables = vec!["sessions", "session_crm_bindings"];
+        if !self.holds_rows(sql::CHATS_EXIST).await? {
+            tables.push("chats");
+        }
+        for table in tables {
+            let builds = self
+                .drop_indexes(table, Unindex::Secondary)
+                .await
+                .map_err(|error| match error {
+                    WriteError::Store(error) => error,
+                    WriteError::Rows { source, .. } => source.into(),
+                })?;
+            self.fast_unindexed.extend(builds);
+        }
         Ok(())
     }
 

@@ -87,6 +87,9 @@ pub(super) const KNOWN_USERS: &str = "SELECT id FROM users LIMIT 65536";
 pub(super) const SESSIONS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM sessions)";
 
 /// See [`SESSIONS_EXIST`].
+pub(super) const CHATS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM chats)";
+
+/// See [`SESSIONS_EXIST`].
 pub(super) const BINDINGS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM session_crm_bindings)";
 
 /// See [`SESSIONS_EXIST`].
