@@ -5,7 +5,9 @@
 //! A record is written to its table and, unless its references are known to exist already
 //! ([`super::import_known`]), its line number to a staging table; the chat
 //! shorthand's sessions and all CRM bindings are staged too, and applied in
-//! [`ImportWriter::finish`], when every line is in. The tables have no foreign keys, so rows
+//! [`ImportWriter::finish`], when every line is in. Into a database without sessions, a
+//! chat's first shorthand is written as it arrives instead ([`super::import_fast`]). The
+//! tables have no foreign keys, so rows
 //! of different tables may reach the database in any order; rows of one table keep their
 //! order where it matters (a later line for the same key wins).
 

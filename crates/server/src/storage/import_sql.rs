@@ -7,7 +7,8 @@
 //! end can run in SQL (constant memory, however large the file) and still say which line is
 //! wrong; a record whose references are known to exist as it arrives is left out (see
 //! [`super::import_known`]). The chat shorthand's sessions and all CRM bindings are staged the
-//! same way and applied at the end, so lines may come in any order.
+//! same way and applied at the end, so lines may come in any order (into a database without
+//! sessions, a chat's first shorthand is written as it arrives: [`super::import_fast`]).
 
 use super::import_rows::RowsSql;
 
@@ -220,9 +221,10 @@ pub(super) const NESTED_LOOPS_ON_PG: &str = "SET LOCAL enable_nestloop = on";
 /// How many reference problems are reported at most.
 pub(super) const MAX_REPORTED: i64 = 50;
 
-/// Sessions created by the chat shorthand take the engine's next ids (see `super::ids`), in
-/// the order of their chats. Explicit session lines were written before this runs, so on
-/// PostgreSQL the sequence is first lifted above them (`RAISE_SESSIONS_PG`).
+/// Sessions created by a staged chat shorthand take the engine's next ids (see
+/// `super::ids`), in the order of their chats. Explicit session lines were written before this
+/// runs, so on PostgreSQL the sequence is first lifted above them (`RAISE_SESSIONS_PG`). (Into
+/// a database without sessions most shorthands are not staged: [`super::import_fast`].)
 pub(super) const CREATE_SHORTHAND_SESSIONS: &str = "
     INSERT INTO sessions (chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id)
     SELECT h.chat_id, h.status, NULL, $1, $1, h.chat_id
