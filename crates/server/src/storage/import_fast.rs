@@ -22,10 +22,14 @@ use std::collections::HashMap;
 /// Ids per bitmap block (8 words).
 const BLOCK_IDS: i64 = 512;
 
-/// Blocks per bitmap at most: 64 bytes of bits plus the map's own entry each, so about
-/// 20 MiB even for ids so sparse that each has a block of its own, and room for 134 M dense
-/// ids.
-const MAX_BLOCKS: usize = 262_144;
+/// Blocks of the chat bitmap at most: 64 bytes of bits plus the map's own entry each, so
+/// about 20 MiB even for ids so sparse that each has a block of its own, and room for 134 M
+/// dense ids.
+const MAX_CHAT_BLOCKS: usize = 262_144;
+
+/// Blocks of each CRM type's bitmap at most (about 5 MiB each, room for 33 M dense ids): a
+/// record missing there only costs its bindings a staged row.
+const MAX_CRM_BLOCKS: usize = 65_536;
 
 /// How many runs of shorthand session ids are remembered at most (16 bytes each). A file
 /// whose explicit sessions keep interleaving with new shorthand chats splits the ids into
@@ -34,12 +38,20 @@ const MAX_RUNS: usize = 1 << 20;
 
 /// A set of ids kept as bits in blocks of [`BLOCK_IDS`]: dense ids (the usual case) cost a
 /// bit each.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct IdBitmap {
     blocks: HashMap<i64, [u64; 8]>,
+    max_blocks: usize,
 }
 
 impl IdBitmap {
+    pub(super) fn with_max_blocks(max_blocks: usize) -> IdBitmap {
+        IdBitmap {
+            blocks: HashMap::new(),
+            max_blocks,
+        }
+    }
+
     fn place(id: i64) -> (i64, usize, u64) {
         let offset = id.rem_euclid(BLOCK_IDS) as usize;
         (id.div_euclid(BLOCK_IDS), offset / 64, 1 << (offset % 64))
@@ -52,10 +64,10 @@ impl IdBitmap {
             .is_some_and(|words| words[word] & bit != 0)
     }
 
-    /// Adds `id`, unless that needs a block beyond [`MAX_BLOCKS`]; says whether it is in.
+    /// Adds `id`, unless that needs a block beyond its maximum; says whether it is in.
     pub(super) fn insert(&mut self, id: i64) -> bool {
         let (block, word, bit) = Self::place(id);
-        if !self.blocks.contains_key(&block) && self.blocks.len() >= MAX_BLOCKS {
+        if !self.blocks.contains_key(&block) && self.blocks.len() >= self.max_blocks {
             return false;
         }
         self.blocks.entry(block).or_insert([0; 8])[word] |= bit;
@@ -92,8 +104,8 @@ impl FastShorthand {
         FastShorthand {
             next_id: last_id.checked_add(1),
             runs: Vec::new(),
-            chats: IdBitmap::default(),
-            crm: Default::default(),
+            chats: IdBitmap::with_max_blocks(MAX_CHAT_BLOCKS),
+            crm: std::array::from_fn(|_| IdBitmap::with_max_blocks(MAX_CRM_BLOCKS)),
         }
     }
 

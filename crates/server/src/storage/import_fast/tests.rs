@@ -2,7 +2,7 @@ use super::*;
 
 #[test]
 fn bitmap_holds_dense_and_negative_ids() {
-    let mut set = IdBitmap::default();
+    let mut set = IdBitmap::with_max_blocks(MAX_CHAT_BLOCKS);
     for id in [1, 2, 511, 512, 513, 1_000_000, -1, -512, -513] {
         assert!(set.insert(id));
     }
@@ -16,13 +16,13 @@ fn bitmap_holds_dense_and_negative_ids() {
 
 #[test]
 fn a_full_bitmap_takes_ids_of_its_blocks_only() {
-    let mut set = IdBitmap::default();
-    for block in 0..MAX_BLOCKS as i64 {
+    let mut set = IdBitmap::with_max_blocks(MAX_CRM_BLOCKS);
+    for block in 0..MAX_CRM_BLOCKS as i64 {
         assert!(set.insert(block * BLOCK_IDS));
     }
     assert!(set.insert(1), "block 0 exists");
-    assert!(!set.insert(MAX_BLOCKS as i64 * BLOCK_IDS));
-    assert!(!set.contains(MAX_BLOCKS as i64 * BLOCK_IDS));
+    assert!(!set.insert(MAX_CRM_BLOCKS as i64 * BLOCK_IDS));
+    assert!(!set.contains(MAX_CRM_BLOCKS as i64 * BLOCK_IDS));
 }
 
 #[test]
