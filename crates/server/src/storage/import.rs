@@ -5,10 +5,13 @@
 //! A record is written to its table and, unless its references are known to exist already
 //! ([`super::import_known`]), its line number to a staging table; the chat
 //! shorthand's sessions and all CRM bindings are staged too, and applied in
-//! [`ImportWriter::finish`], when every line is in. The tables have no foreign keys, so rows
+//! [`ImportWriter::finish`], when every line is in. Into a database without sessions, a
+//! chat's first shorthand is written as it arrives instead ([`super::import_fast`]). The
+//! tables have no foreign keys, so rows
 //! of different tables may reach the database in any order; rows of one table keep their
 //! order where it matters (a later line for the same key wins).
 
+use super::import_fast::{Claim, FastShorthand};
 use super::import_known::KnownIds;
 use super::import_rows::{key_of, Batch, Ready, StatementSize, Value};
 use super::import_sql::{self as sql, Table};
@@ -91,6 +94,8 @@ enum Unindex {
     /// The non-unique indexes on both engines, and on PostgreSQL the primary key too (the
     /// fill must then repeat no key; [`sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]).
     SecondaryAndPostgresKey,
+    /// The non-unique indexes on both engines.
+    Secondary,
 }
 
 /// One row for [`ImportWriter::write`].
@@ -229,6 +234,14 @@ pub struct ImportWriter {
     known: KnownIds,
     /// How many CRM bindings were staged (see [`sql::BINDING_CHECK`]).
     staged_bindings: u64,
+    /// Set when `sessions` and `session_crm_bindings` were empty as the import began: chat
+    /// shorthands are then written as they arrive (see [`super::import_fast`]).
+    fast: Option<FastShorthand>,
+    /// Whether [`Self::fast`] wrote a session.
+    fast_wrote: bool,
+    /// The secondary indexes dropped for [`Self::fast`] (see [`Self::start_fast`]), built
+    /// again at the end.
+    fast_unindexed: Vec<String>,
 }
 
 impl ImportWriter {
@@ -255,6 +268,9 @@ impl ImportWriter {
             chat_index_existed: true,
             known: KnownIds::default(),
             staged_bindings: 0,
+            fast: None,
+            fast_wrote: false,
+            fast_unindexed: Vec::new(),
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
@@ -262,7 +278,48 @@ impl ImportWriter {
         writer.sessions_existed = writer.holds_rows(sql::SESSIONS_EXIST).await?;
         writer.chat_index_existed = writer.holds_rows(sql::CHAT_INDEX_EXISTS).await?;
         writer.load_known().await?;
+        if !writer.sessions_existed && !writer.holds_rows(sql::BINDINGS_EXIST).await? {
+            writer.start_fast().await?;
+        }
         Ok(writer)
+    }
+
+    /// Sets up [`Self::fast`]. The secondary indexes of the sessions and their bindings, and
+    /// of the chats if there are none yet, go until the end: rows arrive in chat and session
+    /// order, which keeps the keys in order but not the indexes by record or by user code,
+    /// whose upkeep at random places cost more than building them afterwards (BENCHMARKS.md
+    /// §1). Keys and unique indexes stay, for conflicts and the moves of sessions. On
+    /// PostgreSQL a drop locks its (empty) table until the import commits: readers of these
+    /// tables wait for a first load to finish.
+    async fn start_fast(&mut self) -> Result<(), StoreError> {
+        let last: i64 = match &mut self.tx {
+            ImportTx::Sqlite(tx) => {
+                sqlx::query_scalar(sql::LAST_SESSION_ID_SQLITE)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+            ImportTx::Postgres(tx) => {
+                sqlx::query_scalar(sql::LAST_SESSION_ID_PG)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+        };
+        self.fast = Some(FastShorthand::new(last));
+        let mut tables = vec!["sessions", "session_crm_bindings"];
+        if !self.holds_rows(sql::CHATS_EXIST).await? {
+            tables.push("chats");
+        }
+        for table in tables {
+            let builds = self
+                .drop_indexes(table, Unindex::Secondary)
+                .await
+                .map_err(|error| match error {
+                    WriteError::Store(error) => error,
+                    WriteError::Rows { source, .. } => source.into(),
+                })?;
+            self.fast_unindexed.extend(builds);
+        }
+        Ok(())
     }
 
     /// Reads the stored ids of connectors, lines and users (see [`KnownIds`]).
@@ -479,6 +536,9 @@ impl ImportWriter {
         let key = (row.entity_type, row.id);
         self.write(line, Row::new(Table::CrmRecords, &key, values))
             .await?;
+        if let Some(fast) = &mut self.fast {
+            fast.add_crm(row.entity_type, row.id);
+        }
         if self.known.has_user_or_none(row.assigned_by_id) {
             return Ok(());
         }
@@ -603,11 +663,117 @@ impl ImportWriter {
         status: i64,
         crm: &[(&str, i64)],
     ) -> Result<(), WriteError> {
+        if let Some(Claim::Session(id)) = self.fast.as_mut().map(|fast| fast.claim(chat_id)) {
+            return self.shorthand_now(line, chat_id, id, status, crm).await;
+        }
         let values = vec![chat_id.into(), status.into(), line.into()];
         self.write(line, Row::new(Table::StagedShorthand, &chat_id, values))
             .await?;
         // The shorthand row names the line whose bindings count (see `import_binding_owners`).
         self.stage_bindings("chat", chat_id, crm, line).await
+    }
+
+    /// The shorthand of a chat's first line, written now as session `id` (see
+    /// [`super::import_fast`]). A binding to a record no earlier line wrote is staged for the
+    /// check at the end ([`sql::BINDING_CHECK`], owner `shorthand`).
+    async fn shorthand_now(
+        &mut self,
+        line: i64,
+        chat_id: i64,
+        id: i64,
+        status: i64,
+        crm: &[(&str, i64)],
+    ) -> Result<(), WriteError> {
+        self.fast_wrote = true;
+        let values = vec![id.into(), chat_id.into(), status.into(), self.now.into()];
+        let row = Row {
+            table: Table::ShorthandSessions,
+            key: None,
+            given: 0,
+            values,
+        };
+        self.write(line, row).await?;
+        for (at, &(entity_type, entity_id)) in crm.iter().enumerate() {
+            // A binding given twice is stored once (lists are short).
+            if crm[..at].contains(&(entity_type, entity_id)) {
+                continue;
+            }
+            let values = vec![id.into(), entity_type.into(), entity_id.into()];
+            let row = Row {
+                table: Table::ShorthandBindings,
+                key: None,
+                given: 0,
+                values,
+            };
+            self.write(line, row).await?;
+            let known = self
+                .fast
+                .as_ref()
+                .is_some_and(|fast| fast.has_crm(entity_type, entity_id));
+            if !known {
+                self.staged_bindings += 1;
+                let values = vec![
+                    "shorthand".into(),
+                    chat_id.into(),
+                    entity_type.into(),
+                    entity_id.into(),
+                    line.into(),
+                ];
+                let row = Row {
+                    table: Table::StagedBindings,
+                    key: None,
+                    given: 0,
+                    values,
+                };
+                self.write(line, row).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Before a `session` line writes session `id`: if a shorthand session written from the
+    /// stream has that id, it moves to the next free one, with its bindings (see
+    /// [`super::import_fast`]).
+    async fn free_session_id(&mut self, line: i64, id: i64) -> Result<(), WriteError> {
+        if !self
+            .fast
+            .as_mut()
+            .is_some_and(|fast| fast.explicit_session(id))
+        {
+            return Ok(());
+        }
+        // The shorthand row may still wait in its batch.
+        self.flush().await?;
+        if self.failed {
+            return Ok(());
+        }
+        let shorthand: Option<i64> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::SHORTHAND_OF_SESSION)
+                .bind(id)
+                .fetch_optional(conn)
+                .await)?;
+        if shorthand.is_none() {
+            // A `session` line took it already.
+            return Ok(());
+        }
+        let Some(target) = self.fast.as_mut().and_then(FastShorthand::move_target) else {
+            return Err(WriteError::Rows {
+                first: line,
+                last: line,
+                source: sqlx::Error::Protocol(
+                    "no session id is left for the chat shorthand".into(),
+                ),
+            });
+        };
+        for statement in [sql::MOVE_SESSION, sql::MOVE_SESSION_BINDINGS] {
+            let result = exec!(self, statement, id, target);
+            self.failed = result.is_err();
+            result.map_err(|source| WriteError::Rows {
+                first: line,
+                last: line,
+                source,
+            })?;
+        }
+        Ok(())
     }
 
     pub async fn session(
@@ -616,6 +782,7 @@ impl ImportWriter {
         row: &SessionUpsert,
         crm: Option<&[(&str, i64)]>,
     ) -> Result<(), WriteError> {
+        self.free_session_id(line, row.id).await?;
         let values = vec![
             row.id.into(),
             row.chat_id.into(),
@@ -721,7 +888,7 @@ impl ImportWriter {
         };
         exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
         self.build_indexes(indexes).await?;
-        if self.sessions_existed {
+        if self.sessions_existed || self.fast_wrote {
             exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
         }
         if self.holds_rows(sql::BINDINGS_EXIST).await? {
@@ -737,6 +904,8 @@ impl ImportWriter {
             }
             self.build_indexes(indexes).await?;
         }
+        let unindexed = std::mem::take(&mut self.fast_unindexed);
+        self.build_indexes(unindexed).await?;
         self.derive().await?;
         Ok(problems)
     }
@@ -778,7 +947,7 @@ impl ImportWriter {
         let indexes: Vec<(String, String)> = match &mut self.tx {
             ImportTx::Sqlite(tx) => match unindex {
                 Unindex::PostgresSecondary => Vec::new(),
-                Unindex::SecondaryAndPostgresKey => {
+                Unindex::SecondaryAndPostgresKey | Unindex::Secondary => {
                     sqlx::query_as(sql::SECONDARY_INDEXES_SQLITE)
                         .bind(table)
                         .fetch_all(&mut **tx)

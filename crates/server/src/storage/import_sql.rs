@@ -7,7 +7,8 @@
 //! end can run in SQL (constant memory, however large the file) and still say which line is
 //! wrong; a record whose references are known to exist as it arrives is left out (see
 //! [`super::import_known`]). The chat shorthand's sessions and all CRM bindings are staged the
-//! same way and applied at the end, so lines may come in any order.
+//! same way and applied at the end, so lines may come in any order (into a database without
+//! sessions, a chat's first shorthand is written as it arrives: [`super::import_fast`]).
 
 use super::import_rows::RowsSql;
 
@@ -85,6 +86,9 @@ pub(super) const KNOWN_USERS: &str = "SELECT id FROM users LIMIT 65536";
 /// Whether the table holds any row, asked before the import writes to it: an import into
 /// empty tables skips the statements that only fix up earlier rows.
 pub(super) const SESSIONS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM sessions)";
+
+/// See [`SESSIONS_EXIST`].
+pub(super) const CHATS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM chats)";
 
 /// See [`SESSIONS_EXIST`].
 pub(super) const BINDINGS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM session_crm_bindings)";
@@ -193,10 +197,18 @@ pub(super) const BINDING_CHECK: &str = "SELECT b.line, 'binding to ' || b.entity
            JOIN import_binding_owners o ON o.owner = b.owner AND o.owner_id = b.owner_id AND o.line = b.line
            UNION ALL
            SELECT b.line, b.entity_type, b.entity_id FROM import_bindings b
-           JOIN import_shorthand h ON b.owner = 'chat' AND h.chat_id = b.owner_id AND h.line = b.line) b
+           JOIN import_shorthand h ON b.owner = 'chat' AND h.chat_id = b.owner_id AND h.line = b.line
+           UNION ALL
+           SELECT b.line, b.entity_type, b.entity_id FROM import_bindings b
+           WHERE b.owner = 'shorthand' AND NOT EXISTS (SELECT 1 FROM import_shorthand h WHERE h.chat_id = b.owner_id)) b
      WHERE NOT EXISTS (SELECT 1 FROM crm_records r WHERE r.entity_type = b.entity_type AND r.id = b.entity_id)
      ORDER BY 1 LIMIT $1";
 
+/// The rows `import_bindings` holds with owner `shorthand` are the bindings of a shorthand
+/// session written as its line arrived ([`super::import_fast`]) whose record was not known
+/// then; they count unless a later line of the same chat was staged (`import_shorthand`),
+/// whose bindings replace them.
+///
 /// From this many staged bindings on, the binding check runs without nested loops.
 pub(super) const HASHED_BINDING_CHECK_FROM: u64 = 50_000;
 
@@ -209,15 +221,40 @@ pub(super) const NESTED_LOOPS_ON_PG: &str = "SET LOCAL enable_nestloop = on";
 /// How many reference problems are reported at most.
 pub(super) const MAX_REPORTED: i64 = 50;
 
-/// Sessions created by the chat shorthand take the engine's next ids (see `super::ids`), in
-/// the order of their chats. Explicit session lines were written before this runs, so on
-/// PostgreSQL the sequence is first lifted above them (`RAISE_SESSIONS_PG`).
+/// Sessions created by a staged chat shorthand take the engine's next ids (see
+/// `super::ids`), in the order of their chats. Explicit session lines were written before this
+/// runs, so on PostgreSQL the sequence is first lifted above them (`RAISE_SESSIONS_PG`). (Into
+/// a database without sessions most shorthands are not staged: [`super::import_fast`].)
 pub(super) const CREATE_SHORTHAND_SESSIONS: &str = "
     INSERT INTO sessions (chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id)
     SELECT h.chat_id, h.status, NULL, $1, $1, h.chat_id
     FROM import_shorthand h
     WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.shorthand_chat_id = h.chat_id)
     ORDER BY h.chat_id";
+
+/// The largest id `sessions` ever held (its `AUTOINCREMENT` counter): shorthand sessions
+/// written from the stream go above it ([`super::import_fast`]).
+pub(super) const LAST_SESSION_ID_SQLITE: &str = "
+    SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'sessions'), 0),
+               COALESCE((SELECT MAX(id) FROM sessions), 0))";
+
+/// See [`LAST_SESSION_ID_SQLITE`]; the sequence's last value counts once it was used.
+pub(super) const LAST_SESSION_ID_PG: &str = "
+    SELECT GREATEST(CASE WHEN is_called THEN last_value ELSE last_value - 1 END,
+                    (SELECT COALESCE(MAX(id), 0) FROM sessions))
+    FROM sessions_id_seq";
+
+/// The chat whose shorthand session has id `$1`, if that session is one (see
+/// [`super::import_fast`]: a `session` line then takes the id, and the shorthand moves).
+pub(super) const SHORTHAND_OF_SESSION: &str =
+    "SELECT shorthand_chat_id FROM sessions WHERE id = $1 AND shorthand_chat_id IS NOT NULL";
+
+/// Moves session `$1` to id `$2` (a shorthand session whose id a `session` line took).
+pub(super) const MOVE_SESSION: &str = "UPDATE sessions SET id = $2 WHERE id = $1";
+
+/// Moves the bindings of session `$1` with it, to `$2`.
+pub(super) const MOVE_SESSION_BINDINGS: &str =
+    "UPDATE session_crm_bindings SET session_id = $2 WHERE session_id = $1";
 
 /// See [`CREATE_SHORTHAND_SESSIONS`].
 pub(super) const RAISE_SESSIONS_PG: &str =
@@ -283,6 +320,8 @@ pub(super) enum Table {
     Lines,
     Chats,
     Sessions,
+    ShorthandSessions,
+    ShorthandBindings,
     StagedLines,
     StagedShorthand,
     StagedBindingOwners,
@@ -305,6 +344,8 @@ impl Table {
             Table::Lines => &LINES,
             Table::Chats => &CHATS,
             Table::Sessions => &SESSIONS,
+            Table::ShorthandSessions => &SHORTHAND_SESSIONS,
+            Table::ShorthandBindings => &SHORTHAND_BINDINGS,
             Table::StagedLines => &STAGED_LINES,
             Table::StagedShorthand => &STAGED_SHORTHAND,
             Table::StagedBindingOwners => &STAGED_BINDING_OWNERS,
@@ -480,6 +521,27 @@ pub(super) static SESSIONS: RowsSql = RowsSql {
         "created_at = excluded.created_at",
         "modified_at = excluded.modified_at",
     ],
+};
+
+/// A shorthand session written as its chat line arrives ([`super::import_fast`]): `$1` its
+/// new id, `$2` the chat, `$3` the status, `$4` the import's time.
+pub(super) static SHORTHAND_SESSIONS: RowsSql = RowsSql {
+    head: "INSERT INTO sessions (id, chat_id, status, operator_id, created_at, modified_at, shorthand_chat_id) VALUES",
+    row: "($1, $2, $3, NULL, $4, $4, $2)",
+    params: 4,
+    conflict: "",
+    always: &[],
+    optional: &[],
+};
+
+/// The bindings of a [`SHORTHAND_SESSIONS`] row (the line's list without repeats).
+pub(super) static SHORTHAND_BINDINGS: RowsSql = RowsSql {
+    head: "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id) VALUES",
+    row: "($1, $2, $3)",
+    params: 3,
+    conflict: "",
+    always: &[],
+    optional: &[],
 };
 
 pub(super) static STAGED_LINES: RowsSql = RowsSql {

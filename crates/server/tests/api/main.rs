@@ -39,6 +39,7 @@ mod import_batches;
 mod import_chat_index;
 mod import_index_rebuild;
 mod import_known_refs;
+mod import_shorthand_ids;
 mod lifecycle;
 mod limits;
 mod oauth;
