@@ -711,21 +711,8 @@ impl ImportWriter {
                 .as_ref()
                 .is_some_and(|fast| fast.has_crm(entity_type, entity_id));
             if !known {
-                self.staged_bindings += 1;
-                let values = vec![
-                    "shorthand".into(),
-                    chat_id.into(),
-                    entity_type.into(),
-                    entity_id.into(),
-                    line.into(),
-                ];
-                let row = Row {
-                    table: Table::StagedBindings,
-                    key: None,
-                    given: 0,
-                    values,
-                };
-                self.write(line, row).await?;
+                self.stage_binding(line, "shorthand", chat_id, entity_type, entity_id)
+                    .await?;
             }
         }
         Ok(())
@@ -819,24 +806,37 @@ impl ImportWriter {
             self.write(line, Row::new(Table::StagedBindingOwners, &key, values))
                 .await?;
         }
-        self.staged_bindings += crm.len() as u64;
         for (entity_type, entity_id) in crm {
-            let values = vec![
-                owner.into(),
-                owner_id.into(),
-                (*entity_type).into(),
-                (*entity_id).into(),
-                line.into(),
-            ];
-            let row = Row {
-                table: Table::StagedBindings,
-                key: None,
-                given: 0,
-                values,
-            };
-            self.write(line, row).await?;
+            self.stage_binding(line, owner, owner_id, entity_type, *entity_id)
+                .await?;
         }
         Ok(())
+    }
+
+    /// Stages one binding of `owner` for the reference check and the fill at the end.
+    async fn stage_binding(
+        &mut self,
+        line: i64,
+        owner: &str,
+        owner_id: i64,
+        entity_type: &str,
+        entity_id: i64,
+    ) -> Result<(), WriteError> {
+        self.staged_bindings += 1;
+        let values = vec![
+            owner.into(),
+            owner_id.into(),
+            entity_type.into(),
+            entity_id.into(),
+            line.into(),
+        ];
+        let row = Row {
+            table: Table::StagedBindings,
+            key: None,
+            given: 0,
+            values,
+        };
+        self.write(line, row).await
     }
 
     /// Sends what waits, applies staged sessions and bindings, then lists every reference

@@ -159,6 +159,17 @@ impl TestApp {
         self.post_json(&format!("{hook}/{method}"), body).await
     }
 
+    /// The `result` of chat.get for `deal` with every session status, through `hook`.
+    pub async fn chats_of_deal(&self, hook: &str, deal: i64) -> Value {
+        let params = serde_json::json!({
+            "CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": deal, "ACTIVE_ONLY": "N"
+        });
+        self.call(hook, "imopenlines.crm.chat.get", params)
+            .await
+            .result()
+            .clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

@@ -41,17 +41,6 @@ fn import(app: &TestApp, dir: &tempfile::TempDir, name: &str, content: &str) {
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
-async fn chats_of_deal(app: &TestApp, deal: i64) -> serde_json::Value {
-    app.call(
-        HOOK,
-        "imopenlines.crm.chat.get",
-        json!({"CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": deal, "ACTIVE_ONLY": "N"}),
-    )
-    .await
-    .result()
-    .clone()
-}
-
 #[tokio::test]
 async fn a_later_import_rebuilds_the_index_rows_of_the_chats_it_touches() {
     let app = TestApp::with_settings(quiet_settings(), &[]).await;
@@ -60,23 +49,23 @@ async fn a_later_import_rebuilds_the_index_rows_of_the_chats_it_touches() {
     let livechat = chat("9852", "livechat", "Live Chat");
     let telegram = chat("9853", "telegrambot", "Telegram");
     let viber = chat("9854", "viber", "Viber");
-    assert_eq!(chats_of_deal(&app, 289).await, json!([telegram]));
-    let deal_288 = chats_of_deal(&app, 288).await;
+    assert_eq!(app.chats_of_deal(HOOK, 289).await, json!([telegram]));
+    let deal_288 = app.chats_of_deal(HOOK, 288).await;
     assert_eq!(deal_288.as_array().map(Vec::len), Some(2), "{deal_288}");
 
     // The session left chat 9853: that chat's row goes, although the file never names it.
     import(&app, &dir, "second.jsonl", SECOND);
-    assert_eq!(chats_of_deal(&app, 289).await, json!([livechat]));
-    assert_eq!(chats_of_deal(&app, 288).await, deal_288);
+    assert_eq!(app.chats_of_deal(HOOK, 289).await, json!([livechat]));
+    assert_eq!(app.chats_of_deal(HOOK, 288).await, deal_288);
 
     // A chat line rebuilds its chat: 9854's shorthand session now binds deal 289 alone.
     import(&app, &dir, "third.jsonl", THIRD);
-    let deal_289 = chats_of_deal(&app, 289).await;
+    let deal_289 = app.chats_of_deal(HOOK, 289).await;
     let listed: Vec<&serde_json::Value> = deal_289.as_array().unwrap().iter().collect();
     assert_eq!(listed.len(), 2, "{deal_289}");
     assert!(
         listed.contains(&&livechat) && listed.contains(&&viber),
         "{deal_289}"
     );
-    assert_eq!(chats_of_deal(&app, 288).await, json!([livechat]));
+    assert_eq!(app.chats_of_deal(HOOK, 288).await, json!([livechat]));
 }

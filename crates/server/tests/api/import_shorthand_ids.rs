@@ -37,17 +37,6 @@ async fn newest_session(app: &TestApp, chat: i64) -> i64 {
         .unwrap_or_else(|| panic!("no session id in {dialog}"))
 }
 
-async fn chats_of_deal(app: &TestApp, deal: i64) -> serde_json::Value {
-    app.call(
-        HOOK,
-        "imopenlines.crm.chat.get",
-        json!({"CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": deal, "ACTIVE_ONLY": "N"}),
-    )
-    .await
-    .result()
-    .clone()
-}
-
 async fn check(app: &TestApp) {
     // Chat 10 had id 1 until the session line took it; it moved to the next free id, 3.
     assert_eq!(newest_session(app, 10).await, 3);
@@ -57,10 +46,10 @@ async fn check(app: &TestApp) {
     assert_eq!(newest_session(app, 13).await, 8);
     // The moved session kept its binding (given twice, stored once).
     assert_eq!(
-        chats_of_deal(app, 1).await,
+        app.chats_of_deal(HOOK, 1).await,
         json!([chat("10", "livechat", "Live Chat")])
     );
-    let deal_2 = chats_of_deal(app, 2).await;
+    let deal_2 = app.chats_of_deal(HOOK, 2).await;
     let listed = deal_2.as_array().cloned().unwrap_or_default();
     assert_eq!(listed.len(), 2, "{deal_2}");
     assert!(
@@ -70,7 +59,7 @@ async fn check(app: &TestApp) {
     assert!(listed.contains(&chat("12", "viber", "Viber")), "{deal_2}");
     // A binding to a record further down the file resolves.
     assert_eq!(
-        chats_of_deal(app, 3).await,
+        app.chats_of_deal(HOOK, 3).await,
         json!([chat("13", "livechat", "Live Chat")])
     );
 }
@@ -105,11 +94,11 @@ async fn a_repeated_shorthand_updates_the_session_of_the_first_line() {
     assert_eq!(newest_session(&app, 11).await, 2);
     // Chat 11's last line binds deal 1 instead of 2; chat 10's last line binds nothing.
     assert_eq!(
-        chats_of_deal(&app, 1).await,
+        app.chats_of_deal(HOOK, 1).await,
         json!([chat("11", "telegrambot", "Telegram")])
     );
     assert_eq!(
-        chats_of_deal(&app, 2).await,
+        app.chats_of_deal(HOOK, 2).await,
         json!([chat("12", "viber", "Viber")])
     );
 }
