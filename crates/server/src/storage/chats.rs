@@ -234,3 +234,6 @@ impl Store {
         Ok(rows)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -118,6 +118,16 @@ impl Row {
         }
     }
 
+    /// A row that never conflicts with another (no key).
+    fn unkeyed(table: Table, values: Vec<Value>) -> Row {
+        Row {
+            table,
+            key: None,
+            given: 0,
+            values,
+        }
+    }
+
     fn giving(mut self, optional: &[bool]) -> Row {
         for (bit, given) in optional.iter().enumerate() {
             if *given {
@@ -237,8 +247,6 @@ pub struct ImportWriter {
     /// Set when `sessions` and `session_crm_bindings` were empty as the import began: chat
     /// shorthands are then written as they arrive (see [`super::import_fast`]).
     fast: Option<FastShorthand>,
-    /// Whether [`Self::fast`] wrote a session.
-    fast_wrote: bool,
     /// The secondary indexes dropped for [`Self::fast`] (see [`Self::start_fast`]), built
     /// again at the end.
     fast_unindexed: Vec<String>,
@@ -269,7 +277,6 @@ impl ImportWriter {
             known: KnownIds::default(),
             staged_bindings: 0,
             fast: None,
-            fast_wrote: false,
             fast_unindexed: Vec::new(),
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
@@ -684,14 +691,8 @@ impl ImportWriter {
         status: i64,
         crm: &[(&str, i64)],
     ) -> Result<(), WriteError> {
-        self.fast_wrote = true;
         let values = vec![id.into(), chat_id.into(), status.into(), self.now.into()];
-        let row = Row {
-            table: Table::ShorthandSessions,
-            key: None,
-            given: 0,
-            values,
-        };
+        let row = Row::unkeyed(Table::ShorthandSessions, values);
         self.write(line, row).await?;
         for (at, &(entity_type, entity_id)) in crm.iter().enumerate() {
             // A binding given twice is stored once (lists are short).
@@ -699,12 +700,7 @@ impl ImportWriter {
                 continue;
             }
             let values = vec![id.into(), entity_type.into(), entity_id.into()];
-            let row = Row {
-                table: Table::ShorthandBindings,
-                key: None,
-                given: 0,
-                values,
-            };
+            let row = Row::unkeyed(Table::ShorthandBindings, values);
             self.write(line, row).await?;
             let known = self
                 .fast
@@ -830,12 +826,7 @@ impl ImportWriter {
             entity_id.into(),
             line.into(),
         ];
-        let row = Row {
-            table: Table::StagedBindings,
-            key: None,
-            given: 0,
-            values,
-        };
+        let row = Row::unkeyed(Table::StagedBindings, values);
         self.write(line, row).await
     }
 
@@ -888,7 +879,7 @@ impl ImportWriter {
         };
         exec!(self, sql::CREATE_SHORTHAND_SESSIONS, self.now)?;
         self.build_indexes(indexes).await?;
-        if self.sessions_existed || self.fast_wrote {
+        if self.sessions_existed || self.fast.as_ref().is_some_and(FastShorthand::wrote) {
             exec!(self, sql::UPDATE_SHORTHAND_SESSIONS, self.now)?;
         }
         if self.holds_rows(sql::BINDINGS_EXIST).await? {

@@ -17,6 +17,7 @@
 //! bitmap of bounded size; once it is full, further chats are staged too, so every outcome
 //! is the same, only slower. The chat index is filled at the end from the tables, as before.
 
+use crate::domain::crm::CrmEntityType;
 use std::collections::HashMap;
 
 /// Ids per bitmap block (8 words).
@@ -159,6 +160,11 @@ impl FastShorthand {
         Some(id)
     }
 
+    /// Whether a shorthand session was written here (a handed-out id, moved or not).
+    pub(super) fn wrote(&self) -> bool {
+        !self.runs.is_empty()
+    }
+
     /// Notes a CRM record the file wrote (an import never removes one).
     pub(super) fn add_crm(&mut self, entity_type: &str, id: i64) {
         if let Some(set) = type_slot(entity_type).map(|slot| &mut self.crm[slot]) {
@@ -172,10 +178,11 @@ impl FastShorthand {
     }
 }
 
+/// The place of a CRM type (as the importer writes it: `deal`) in [`FastShorthand::crm`].
 fn type_slot(entity_type: &str) -> Option<usize> {
-    ["lead", "deal", "contact", "company"]
+    CrmEntityType::ALL
         .iter()
-        .position(|known| *known == entity_type)
+        .position(|known| known.as_str() == entity_type)
 }
 
 #[cfg(test)]

@@ -168,10 +168,9 @@ impl Store {
                     None
                 }
             };
-            let pipelined = match config {
-                Some(_) => pg_hot::pipelined_share(options.max_connections),
-                None => 0,
-            };
+            let pipelined = config
+                .as_ref()
+                .map_or(0, |_| pg_hot::pipelined_share(options.max_connections));
             let pool = PgPoolOptions::new()
                 // sqlx pings a connection on every checkout by default: one more round trip per
                 // statement. A connection that died is found by the statement itself instead,

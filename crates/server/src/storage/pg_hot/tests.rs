@@ -146,3 +146,38 @@ async fn a_connection_the_server_ended_is_opened_again() {
     hot.close().await;
     schema.drop().await;
 }
+
+/// A URL whose parameters only sqlx reads, or a budget of one connection, opens the store
+/// without pipelined connections, and so without the caller cache they confirm: read-only
+/// calls then check their caller afresh, and still answer.
+#[tokio::test]
+async fn without_a_pipeline_the_store_keeps_no_callers() {
+    let Some(schema) = Schema::new("fallback").await else {
+        return;
+    };
+    let store = Store::open(&StoreOptions::new(schema.url.as_str()))
+        .await
+        .unwrap();
+    assert!(store.keeps_callers(), "the plain URL pipelines");
+    store.close().await;
+    let sqlx_only = format!("{}&statement-cache-capacity=50", schema.url);
+    assert!(
+        Config::from_str(&sqlx_only).is_err(),
+        "tokio-postgres refuses it"
+    );
+    let store = Store::open(&StoreOptions::new(sqlx_only.as_str()))
+        .await
+        .unwrap();
+    assert!(!store.keeps_callers());
+    assert!(
+        store.user(1).await.unwrap().is_none(),
+        "sqlx still serves it"
+    );
+    store.close().await;
+    let mut one = StoreOptions::new(schema.url.as_str());
+    one.max_connections = 1;
+    let store = Store::open(&one).await.unwrap();
+    assert!(!store.keeps_callers());
+    store.close().await;
+    schema.drop().await;
+}
