@@ -40,6 +40,7 @@ mod import_chat_index;
 mod import_index_rebuild;
 mod import_known_refs;
 mod import_shorthand_ids;
+mod lean_indexes_upgrade;
 mod lifecycle;
 mod limits;
 mod oauth;
