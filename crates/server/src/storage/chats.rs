@@ -133,14 +133,16 @@ impl Store {
             .await?;
         let keyed = rows
             .into_iter()
-            .map(|(chat_id, connector_id, connector_title, modified, session)| {
-                let chat = CrmChatRow {
-                    chat_id,
-                    connector_id: connector_id.into(),
-                    connector_title: connector_title.into(),
-                };
-                ((modified, session), chat)
-            })
+            .map(
+                |(chat_id, connector_id, connector_title, modified, session)| {
+                    let chat = CrmChatRow {
+                        chat_id,
+                        connector_id: connector_id.into(),
+                        connector_title: connector_title.into(),
+                    };
+                    ((modified, session), chat)
+                },
+            )
             .collect();
         Ok(in_answer_order(keyed))
     }

@@ -100,10 +100,7 @@ async fn an_upgraded_database_keeps_its_bindings_and_answers_in_the_same_order()
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("access.jsonl");
     std::fs::write(&file, ACCESS).unwrap();
-    let imported = openlines(
-        &["import", file.to_str().unwrap(), "--db", &db.url],
-        None,
-    );
+    let imported = openlines(&["import", file.to_str().unwrap(), "--db", &db.url], None);
     assert!(imported.status.success(), "{imported:?}");
 
     let served = Served::start(&["--db", &db.url]);
