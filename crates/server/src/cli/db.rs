@@ -83,11 +83,12 @@ impl DbArgs {
         self.db.as_deref().unwrap_or(DEFAULT_DB)
     }
 
-    fn options(&self, url: &str) -> StoreOptions {
+    fn options(&self, url: &str, bulk_load: bool) -> StoreOptions {
         StoreOptions {
             url: url.to_owned(),
             max_connections: self.db_max_connections,
             acquire_timeout: Duration::from_secs(self.db_acquire_timeout),
+            bulk_load,
         }
     }
 
@@ -96,9 +97,21 @@ impl DbArgs {
         self.open_url(self.url()).await
     }
 
+    /// [`Self::open`] for `openlines import`: a SQLite file that does not exist yet is made
+    /// for the load (see [`StoreOptions::bulk_load`]).
+    pub async fn open_for_import(&self) -> Result<Store, DbError> {
+        let url = self.url();
+        let new_file = sqlite_file(url).is_some_and(|file| !file.exists());
+        self.open_migrated(url, new_file).await
+    }
+
     /// Opens `url` (creating and migrating it if needed).
     pub async fn open_url(&self, url: &str) -> Result<Store, DbError> {
-        let store = self.connect(url, true).await?;
+        self.open_migrated(url, false).await
+    }
+
+    async fn open_migrated(&self, url: &str, bulk_load: bool) -> Result<Store, DbError> {
+        let store = self.connect(url, true, bulk_load).await?;
         if let Err(cause) = store.migrate().await {
             store.close().await;
             return Err(DbError::Store {
@@ -113,7 +126,7 @@ impl DbArgs {
     pub async fn migrate(&self) -> Result<String, DbError> {
         let url = self.url();
         let new_file = sqlite_file(url).is_some_and(|file| !file.exists());
-        let store = self.connect(url, true).await?;
+        let store = self.connect(url, true, false).await?;
         let db = shown(url);
         let outcome = async {
             let before = store.schema_state().await?;
@@ -147,7 +160,7 @@ impl DbArgs {
     /// Opens a database that must exist and be migrated; creates nothing.
     pub async fn open_existing(&self) -> Result<Store, DbError> {
         let url = self.url();
-        let store = self.connect(url, false).await?;
+        let store = self.connect(url, false, false).await?;
         let state = match store.schema_state().await {
             Ok(state) => state,
             Err(cause) => {
@@ -172,8 +185,8 @@ impl DbArgs {
     }
 
     /// Connects after the checks that give a clear message; `create` allows a new SQLite
-    /// file.
-    async fn connect(&self, url: &str, create: bool) -> Result<Store, DbError> {
+    /// file, `bulk_load` is [`StoreOptions::bulk_load`].
+    async fn connect(&self, url: &str, create: bool, bulk_load: bool) -> Result<Store, DbError> {
         if url.trim().is_empty() {
             return Err(DbError::Empty);
         }
@@ -182,7 +195,7 @@ impl DbArgs {
         } else if let Some(file) = sqlite_file(url) {
             check_sqlite_file(&file, create)?;
         }
-        Store::open(&self.options(url))
+        Store::open(&self.options(url, bulk_load))
             .await
             .map_err(|cause| DbError::Open {
                 db: shown(url),

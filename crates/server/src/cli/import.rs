@@ -18,7 +18,7 @@ pub struct ImportArgs {
 }
 
 pub async fn run(args: ImportArgs) -> ExitCode {
-    let store = match args.db.open().await {
+    let store = match args.db.open_for_import().await {
         Ok(store) => store,
         Err(error) => return fail(&error),
     };

@@ -372,3 +372,44 @@ async fn at_most_fifty_bad_lines_are_reported() {
     let lines: Vec<u64> = errors.iter().map(|error| error.line).collect();
     assert_eq!(lines, (1..=50).collect::<Vec<u64>>());
 }
+
+/// The journal mode a SQLite file is in, read without changing it.
+async fn journal_mode(db: &Path) -> String {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    mode
+}
+
+/// `openlines import` into a file that does not exist yet writes each page once, through a
+/// rollback journal (`StoreOptions::bulk_load`); the mode is not kept, so a server over the
+/// file runs in WAL as always, and a later import into the existing file does too.
+#[tokio::test]
+async fn a_first_import_leaves_no_log_and_what_opens_the_file_next_runs_in_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("openlines.db");
+    let wal = dir.path().join("openlines.db-wal");
+    let output = import_file(dir.path(), "good.jsonl", GOOD);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!wal.exists());
+    assert_eq!(journal_mode(&db).await, "delete");
+
+    let second = import_file(
+        dir.path(),
+        "more.jsonl",
+        r#"{"type":"lead","id":7,"title":"Later"}"#,
+    );
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(journal_mode(&db).await, "wal");
+
+    let app = TestApp::on_existing_database(dir).await;
+    assert_good_file_answers(&app).await;
+    assert_eq!(journal_mode(&db).await, "wal");
+}
