@@ -87,9 +87,8 @@ fn describe_refusal(first: i64, last: i64, error: &sqlx::Error) -> String {
 /// empty in one statement (BENCHMARKS.md §1 has the measurements behind each choice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unindex {
-    /// The non-unique indexes on PostgreSQL; nothing on SQLite, where building the chat
-    /// index's indexes afterwards took as long as keeping them up to date (the sessions'
-    /// was not measured there).
+    /// The non-unique indexes on PostgreSQL; nothing on SQLite (the sessions' index, whose
+    /// drop was not measured there).
     PostgresSecondary,
     /// The non-unique indexes on both engines, and on PostgreSQL the primary key too (the
     /// fill must then repeat no key; [`sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]).
@@ -919,9 +918,12 @@ impl ImportWriter {
             // Nothing to keep: one statement fills the whole table, cheaper than finding
             // the touched chats first.
             let indexes = self
-                .drop_indexes("crm_chat_index", Unindex::PostgresSecondary)
+                .drop_indexes("crm_chat_index", Unindex::Secondary)
                 .await?;
-            exec!(self, chat_index::FILL_ALL, from, until)?;
+            match self.tx {
+                ImportTx::Sqlite(_) => exec!(self, chat_index::FILL_ALL_SQLITE, from, until)?,
+                ImportTx::Postgres(_) => exec!(self, chat_index::FILL_ALL_PG, from, until)?,
+            }
             self.build_indexes(indexes).await?;
         }
         Ok(())
