@@ -16,56 +16,58 @@ pub struct CrmChatRow {
     pub connector_title: Arc<str>,
 }
 
-/// The chats of a record with any session status, each with the key that orders them
-/// (the chat whose bound session changed last first; ties: the newer session first; see
-/// [`in_answer_order`]); chats of disabled connectors are left out (spec §7.1). One range of
-/// the chat index's key: the server sorts the handful of rows itself (migration 0013).
+/// The chats of a record with any session status, the chat whose bound session changed
+/// last first (ties: the newer session first); chats of disabled connectors are left out
+/// (spec §7.1). One range of the `crm_chat_index_any` index, already in answer order.
 pub(super) const CHATS_OF_CRM_RECORD_ANY: &str = "
-    SELECT i.chat_id, i.connector_id, k.title AS connector_title,
-        i.any_modified_at, i.any_session_id
+    SELECT i.chat_id, i.connector_id, k.title AS connector_title
     FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
-    WHERE i.entity_type = $1 AND i.entity_id = $2 AND k.active = TRUE";
+    WHERE i.entity_type = $1 AND i.entity_id = $2 AND k.active = TRUE
+    ORDER BY i.any_modified_at DESC, i.any_session_id DESC";
 
-/// [`CHATS_OF_CRM_RECORD_ANY`] over active sessions only, ordered by those.
+/// [`CHATS_OF_CRM_RECORD_ANY`] over active sessions only: the record's key range, sorted by
+/// the engine (its handful of rows did not pay for an index in this order; migration 0013).
 pub(super) const CHATS_OF_CRM_RECORD_ACTIVE: &str = "
-    SELECT i.chat_id, i.connector_id, k.title AS connector_title,
-        i.active_modified_at, i.active_session_id
+    SELECT i.chat_id, i.connector_id, k.title AS connector_title
     FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
     WHERE i.entity_type = $1 AND i.entity_id = $2 AND i.active_modified_at IS NOT NULL
-      AND k.active = TRUE";
+      AND k.active = TRUE
+    ORDER BY i.active_modified_at DESC, i.active_session_id DESC";
 
 /// [`CHATS_OF_CRM_RECORD_ANY`] on PostgreSQL led by the caller's `auth_version` (`$3` the
 /// user), read in the same snapshot, to confirm a kept caller (`super::caller_cache`): one row
 /// with NULL chat columns when the record has no chat, none when the user is gone. Keep in
 /// step with the statement above.
 pub(super) const CHATS_OF_CRM_RECORD_ANY_CONFIRMING_PG: &str = "
-    SELECT u.auth_version, i.chat_id, i.connector_id, k.title AS connector_title,
-        i.any_modified_at, i.any_session_id
+    SELECT u.auth_version, i.chat_id, i.connector_id, k.title AS connector_title
     FROM users u
     LEFT JOIN (crm_chat_index i JOIN connectors k ON k.id = i.connector_id AND k.active = TRUE)
       ON i.entity_type = $1 AND i.entity_id = $2
-    WHERE u.id = $3";
+    WHERE u.id = $3
+    ORDER BY i.any_modified_at DESC, i.any_session_id DESC";
 
 /// [`CHATS_OF_CRM_RECORD_ACTIVE`] led by the caller's `auth_version`, as the statement above.
 pub(super) const CHATS_OF_CRM_RECORD_ACTIVE_CONFIRMING_PG: &str = "
-    SELECT u.auth_version, i.chat_id, i.connector_id, k.title AS connector_title,
-        i.active_modified_at, i.active_session_id
+    SELECT u.auth_version, i.chat_id, i.connector_id, k.title AS connector_title
     FROM users u
     LEFT JOIN (crm_chat_index i JOIN connectors k ON k.id = i.connector_id AND k.active = TRUE)
       ON i.entity_type = $1 AND i.entity_id = $2 AND i.active_modified_at IS NOT NULL
-    WHERE u.id = $3";
+    WHERE u.id = $3
+    ORDER BY i.active_modified_at DESC, i.active_session_id DESC";
 
 /// [`CHATS_OF_CRM_RECORD_ANY`] without the connectors: the SQLite reader joins them in
 /// memory from [`ACTIVE_CONNECTORS`], which it remembers until the next write (see
-/// `sqlite_reader`), so a call reads one key range and nothing else.
+/// `sqlite_reader`), so a call reads one index range and nothing else.
 pub(super) const CHAT_INDEX_RANGE_ANY: &str = "
-    SELECT chat_id, connector_id, any_modified_at, any_session_id FROM crm_chat_index
-    WHERE entity_type = $1 AND entity_id = $2";
+    SELECT chat_id, connector_id FROM crm_chat_index
+    WHERE entity_type = $1 AND entity_id = $2
+    ORDER BY any_modified_at DESC, any_session_id DESC";
 
 /// [`CHAT_INDEX_RANGE_ANY`] over active sessions only.
 pub(super) const CHAT_INDEX_RANGE_ACTIVE: &str = "
-    SELECT chat_id, connector_id, active_modified_at, active_session_id FROM crm_chat_index
-    WHERE entity_type = $1 AND entity_id = $2 AND active_modified_at IS NOT NULL";
+    SELECT chat_id, connector_id FROM crm_chat_index
+    WHERE entity_type = $1 AND entity_id = $2 AND active_modified_at IS NOT NULL
+    ORDER BY active_modified_at DESC, active_session_id DESC";
 
 pub(super) const ACTIVE_CONNECTORS: &str =
     "SELECT id, title FROM connectors WHERE active = TRUE ORDER BY id";
@@ -88,26 +90,21 @@ impl Store {
             let connectors =
                 reader.fetch_all_memo::<(Arc<str>, Arc<str>)>(ACTIVE_CONNECTORS, &[])?;
             // The join of the query below, in memory: chats of switched-off connectors are
-            // left out, the others share their connector's strings.
+            // left out, the others share their connector's strings; the index order is kept.
             let chats = reader.fetch_filtered(range, &[&entity_type, &entity_id], |row| {
                 let chat_id: i64 = row.get(0)?;
                 // Compared as bytes: no UTF-8 check, no copy.
                 let connector_id = row.get_ref(1)?.as_bytes().unwrap_or_default();
-                let Some((id, title)) = connectors
+                Ok(connectors
                     .iter()
                     .find(|(id, _)| id.as_bytes() == connector_id)
-                else {
-                    return Ok(None);
-                };
-                let key = (row.get(2)?, row.get(3)?);
-                let chat = CrmChatRow {
-                    chat_id,
-                    connector_id: Arc::clone(id),
-                    connector_title: Arc::clone(title),
-                };
-                Ok(Some((key, chat)))
+                    .map(|(id, title)| CrmChatRow {
+                        chat_id,
+                        connector_id: Arc::clone(id),
+                        connector_title: Arc::clone(title),
+                    }))
             })?;
-            return Ok(in_answer_order(chats));
+            return Ok(chats);
         }
         if let Some((user_id, _)) = caller_cache::to_confirm() {
             return self
@@ -126,25 +123,19 @@ impl Store {
             SessionFilter::ActiveOnly => CHATS_OF_CRM_RECORD_ACTIVE,
             SessionFilter::All => CHATS_OF_CRM_RECORD_ANY,
         };
-        let rows: Vec<(i64, String, String, i64, i64)> = query(sql)
+        let rows: Vec<(i64, String, String)> = query(sql)
             .bind(entity_type)
             .bind(entity_id)
             .fetch_all(self.db())
             .await?;
-        let keyed = rows
+        Ok(rows
             .into_iter()
-            .map(
-                |(chat_id, connector_id, connector_title, modified, session)| {
-                    let chat = CrmChatRow {
-                        chat_id,
-                        connector_id: connector_id.into(),
-                        connector_title: connector_title.into(),
-                    };
-                    ((modified, session), chat)
-                },
-            )
-            .collect();
-        Ok(in_answer_order(keyed))
+            .map(|(chat_id, connector_id, connector_title)| CrmChatRow {
+                chat_id,
+                connector_id: connector_id.into(),
+                connector_title: connector_title.into(),
+            })
+            .collect())
     }
 }
 
@@ -179,49 +170,33 @@ impl Store {
     }
 }
 
-/// The order of chat.get's answer: the chat whose bound session changed last first, ties
-/// broken by the newer session. A session belongs to one chat, so no two chats of a record
-/// share a key and the order is total.
-type AnswerKey = (i64, i64);
-
-/// A record's chats sorted into answer order, the key dropped. A record has a handful of
-/// chats (a busy lead some thousands), fewer than an index per order would be worth.
-fn in_answer_order(mut keyed: Vec<(AnswerKey, CrmChatRow)>) -> Vec<CrmChatRow> {
-    keyed.sort_unstable_by(|(a, _), (b, _)| b.cmp(a));
-    keyed.into_iter().map(|(_, chat)| chat).collect()
-}
-
-/// The chats of PostgreSQL rows whose columns from `first` on are the chat's id, connector id,
-/// connector title and the two parts of its [`AnswerKey`], in answer order. A confirming
-/// statement's one row for a record without chats has NULL there, and is left out.
+/// The chats of PostgreSQL rows whose columns from `first` on are the chat's id, connector id
+/// and connector title. A confirming statement's one row for a record without chats has NULL
+/// there, and is left out.
 fn chats_of_rows(
     rows: &[tokio_postgres::Row],
     first: usize,
 ) -> Result<Vec<CrmChatRow>, StoreError> {
-    let mut keyed = Vec::with_capacity(rows.len());
+    let mut chats = Vec::with_capacity(rows.len());
     let mut known = KNOWN_CONNECTORS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     for row in rows {
-        let (Some(chat_id), Some(id), Some(title), Some(modified), Some(session)) = (
+        let (Some(chat_id), Some(id), Some(title)) = (
             row.try_get::<_, Option<i64>>(first)?,
             row.try_get::<_, Option<&str>>(first + 1)?,
             row.try_get::<_, Option<&str>>(first + 2)?,
-            row.try_get::<_, Option<i64>>(first + 3)?,
-            row.try_get::<_, Option<i64>>(first + 4)?,
         ) else {
             continue;
         };
         let (connector_id, connector_title) = shared_connector(&mut known, id, title);
-        let chat = CrmChatRow {
+        chats.push(CrmChatRow {
             chat_id,
             connector_id,
             connector_title,
-        };
-        keyed.push(((modified, session), chat));
+        });
     }
-    drop(known);
-    Ok(in_answer_order(keyed))
+    Ok(chats)
 }
 
 /// The connectors' strings as PostgreSQL's chat reads last gave them, shared by every row
