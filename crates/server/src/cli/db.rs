@@ -101,8 +101,7 @@ impl DbArgs {
     /// for the load (see [`StoreOptions::bulk_load`]).
     pub async fn open_for_import(&self) -> Result<Store, DbError> {
         let url = self.url();
-        let new_file = sqlite_file(url).is_some_and(|file| !file.exists());
-        self.open_migrated(url, new_file).await
+        self.open_migrated(url, is_new_sqlite_file(url)).await
     }
 
     /// Opens `url` (creating and migrating it if needed).
@@ -125,7 +124,7 @@ impl DbArgs {
     /// Creates or updates the schema (`openlines migrate`); what was done, for a person.
     pub async fn migrate(&self) -> Result<String, DbError> {
         let url = self.url();
-        let new_file = sqlite_file(url).is_some_and(|file| !file.exists());
+        let new_file = is_new_sqlite_file(url);
         let store = self.connect(url, true, false).await?;
         let db = shown(url);
         let outcome = async {
@@ -207,6 +206,11 @@ impl DbArgs {
 /// Whether `url` names PostgreSQL.
 pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Whether `url` names a SQLite file that does not exist yet (opening it will create it).
+fn is_new_sqlite_file(url: &str) -> bool {
+    sqlite_file(url).is_some_and(|file| !file.exists())
 }
 
 /// The file of a SQLite `--db` (`None` for an in-memory database or a non-SQLite URL).

@@ -87,8 +87,8 @@ fn describe_refusal(first: i64, last: i64, error: &sqlx::Error) -> String {
 /// empty in one statement (BENCHMARKS.md §1 has the measurements behind each choice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unindex {
-    /// The non-unique indexes on PostgreSQL; nothing on SQLite (the sessions' index, whose
-    /// drop was not measured there).
+    /// The non-unique indexes on PostgreSQL; nothing on SQLite (used for the sessions' index,
+    /// whose drop was never measured on SQLite).
     PostgresSecondary,
     /// The non-unique indexes on both engines, and on PostgreSQL the primary key too (the
     /// fill must then repeat no key; [`sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG`]).

@@ -317,6 +317,23 @@ impl Store {
     }
 }
 
+/// The settings of a new file's bulk load (see [`StoreOptions::bulk_load`]) over `connect`'s.
+///
+/// A rollback journal syncs fully: there, NORMAL could leave a torn file after a power cut,
+/// and FULL costs a few syncs per transaction. Index builds may sort on the other cores
+/// (`PRAGMA threads`, which serving leaves at 0: there a request's sort is small and the cores
+/// serve other requests). Pages are read through a memory map: the chat index fill looks up
+/// every session and chat at random, and a `pread` per page cost it 15–20 %.
+fn for_bulk_load(connect: SqliteConnectOptions) -> SqliteConnectOptions {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let sort_helpers = cores.saturating_sub(1).min(MAX_BULK_SORT_HELPERS);
+    connect
+        .journal_mode(SqliteJournalMode::Delete)
+        .synchronous(SqliteSynchronous::Full)
+        .pragma("threads", sort_helpers.to_string())
+        .pragma("mmap_size", BULK_LOAD_MMAP_BYTES.to_string())
+}
+
 /// Opens the sqlx pool of a SQLite database, and says which file it is (`None` in memory).
 async fn open_sqlite(
     url: &str,
@@ -331,42 +348,25 @@ async fn open_sqlite(
     };
     // WAL lets readers run beside the one writer; NORMAL sync is safe with WAL (a power cut
     // may lose the last commits, never corrupt); the page cache is per connection, so 16 MiB
-    // each keeps a full pool near 256 MiB (64 MiB each measured 1.6 GB RSS under load); foreign keys stay off because references are
-    // checked by the importer, which names the offending fixture line.
-    // A bulk load into a new file (see `StoreOptions::bulk_load`) syncs fully: with a rollback
-    // journal, NORMAL could leave a torn file after a power cut, and FULL costs a few syncs
-    // per transaction.
-    // Its index builds may also sort on the other cores (`PRAGMA threads`, which serving
-    // leaves at 0: there a request's sort is small and the cores serve other requests), and
-    // it reads pages through a memory map (`mmap_size`): the chat index fill looks up every
-    // session and chat at random, and a page copied in by a `pread` for each cost it 15–20 %.
-    let (journal, sync, sort_threads, mmap_size) = if options.bulk_load {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let helpers = cores.saturating_sub(1).min(MAX_BULK_SORT_HELPERS);
-        let mapped = BULK_LOAD_MMAP_BYTES;
-        (
-            SqliteJournalMode::Delete,
-            SqliteSynchronous::Full,
-            helpers,
-            mapped,
-        )
-    } else {
-        (SqliteJournalMode::Wal, SqliteSynchronous::Normal, 0, 0)
-    };
-    let connect = connect
+    // each keeps a full pool near 256 MiB (64 MiB each measured 1.6 GB RSS under load);
+    // foreign keys stay off (sqlx turns them on unless told) because references are checked
+    // by the importer, which names the offending fixture line.
+    let mut connect = connect
         .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT)
         .create_if_missing(true)
-        .journal_mode(journal)
-        .synchronous(sync)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(false)
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-16384")
         .pragma("temp_store", "file")
-        .pragma("threads", sort_threads.to_string())
-        .pragma("mmap_size", mmap_size.to_string())
         // sqlx hands rows from its SQLite thread to ours through a channel; at its default
         // of 50 rows the two threads wake each other all the time. 1,024 took a streamed
         // export of 2.4 M records from 11.5 s to 10.9 s (BENCHMARKS.md, section 1).
         .row_buffer_size(SQLITE_ROW_CHANNEL);
+    if options.bulk_load {
+        connect = for_bulk_load(connect);
+    }
     let pool = SqlitePoolOptions::new()
         // No ping on checkout (see the PostgreSQL pool): an embedded file does not go away.
         .test_before_acquire(false)

@@ -50,12 +50,13 @@ async fn indexes(app: &TestApp) -> Vec<(String, String)> {
     }
 }
 
-async fn chat_ids_of_deal(app: &TestApp, deal: i64) -> Vec<String> {
+/// The chat ids chat.get lists for `deal`, in answer order (`active_only`: `Y` or `N`).
+async fn chat_ids_of_deal(app: &TestApp, deal: i64, active_only: &str) -> Vec<String> {
     let answer = app
         .call(
             HOOK,
             "imopenlines.crm.chat.get",
-            json!({"CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": deal, "ACTIVE_ONLY": "N"}),
+            json!({"CRM_ENTITY_TYPE": "deal", "CRM_ENTITY": deal, "ACTIVE_ONLY": active_only}),
         )
         .await;
     answer
@@ -83,10 +84,10 @@ async fn an_import_into_empty_tables_keeps_every_index_and_stores_a_repeated_bin
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(indexes(&app).await, before);
 
-    let mut deal7 = chat_ids_of_deal(&app, 7).await;
+    let mut deal7 = chat_ids_of_deal(&app, 7, "N").await;
     deal7.sort();
     assert_eq!(deal7, ["20", "21"]);
-    let mut deal8 = chat_ids_of_deal(&app, 8).await;
+    let mut deal8 = chat_ids_of_deal(&app, 8, "N").await;
     deal8.sort();
     assert_eq!(deal8, ["21", "22"]);
 }
@@ -115,4 +116,33 @@ async fn a_failed_import_into_empty_tables_leaves_the_indexes_as_they_were() {
     let output = import_text(&app, &dir, FILE);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(indexes(&app).await, before);
+}
+
+/// Chats 30 and 31 each have two sessions bound to deal 7, one active and one closed, in both
+/// orders; chat 32 has one. The fill of an empty chat index must fold each chat's sessions
+/// into one row: the latest change of any session and, apart, of the active ones (on SQLite
+/// the second session of a chat meets the first one's row in `ON CONFLICT`).
+const FOLDED: &str = r#"{"type":"user","id":1,"name":"Admin","admin":true}
+{"type":"webhook","user_id":1,"code":"rebuild0123456789","scopes":["imopenlines","crm"]}
+{"type":"deal","id":7,"title":"Deal 7","assigned_by_id":1}
+{"type":"chat","id":30,"connector_id":"livechat"}
+{"type":"chat","id":31,"connector_id":"viber"}
+{"type":"chat","id":32,"connector_id":"telegrambot"}
+{"type":"session","id":301,"chat_id":30,"status":20,"modified_at":"2026-01-01T00:01:00Z","crm":[{"entity_type":"deal","entity_id":7}]}
+{"type":"session","id":302,"chat_id":30,"status":60,"modified_at":"2026-01-01T00:05:00Z","crm":[{"entity_type":"deal","entity_id":7}]}
+{"type":"session","id":311,"chat_id":31,"status":60,"modified_at":"2026-01-01T00:04:00Z","crm":[{"entity_type":"deal","entity_id":7}]}
+{"type":"session","id":312,"chat_id":31,"status":20,"modified_at":"2026-01-01T00:02:00Z","crm":[{"entity_type":"deal","entity_id":7}]}
+{"type":"session","id":321,"chat_id":32,"status":20,"modified_at":"2026-01-01T00:03:00Z","crm":[{"entity_type":"deal","entity_id":7}]}
+"#;
+
+#[tokio::test]
+async fn the_fill_of_an_empty_chat_index_folds_each_chats_sessions_into_one_row() {
+    let app = TestApp::with_settings(quiet_settings(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let output = import_text(&app, &dir, FOLDED);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Any session: chat 30 changed last (00:05), then 31 (00:04), then 32 (00:03).
+    assert_eq!(chat_ids_of_deal(&app, 7, "N").await, ["30", "31", "32"]);
+    // Active sessions only: 32 (00:03), then 31 (00:02), then 30 (00:01).
+    assert_eq!(chat_ids_of_deal(&app, 7, "Y").await, ["32", "31", "30"]);
 }
