@@ -89,6 +89,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     import_sql::SESSIONS_EXIST,
     import_sql::BINDINGS_EXIST,
     import_sql::CHATS_EXIST,
+    import_sql::CRM_RECORDS_EXIST,
     import_sql::CHAT_INDEX_EXISTS,
     import_sql::KNOWN_CONNECTORS,
     import_sql::KNOWN_LINES,

@@ -90,6 +90,9 @@ pub(super) const SESSIONS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM sessions)"
 /// See [`SESSIONS_EXIST`].
 pub(super) const CHATS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM chats)";
 
+/// Whether any CRM record is stored.
+pub(super) const CRM_RECORDS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM crm_records)";
+
 /// See [`SESSIONS_EXIST`].
 pub(super) const BINDINGS_EXIST: &str = "SELECT EXISTS (SELECT 1 FROM session_crm_bindings)";
 

@@ -30,6 +30,7 @@ pub mod events_offline;
 pub mod export;
 mod ids;
 pub mod import;
+mod import_copy;
 mod import_fast;
 mod import_known;
 mod import_rows;

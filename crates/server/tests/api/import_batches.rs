@@ -222,3 +222,42 @@ async fn a_row_the_database_refuses_is_reported_on_its_lines_and_nothing_is_stor
     );
     assert_eq!(export(&app), before);
 }
+
+/// Text that PostgreSQL's `COPY` format escapes (tab, newline, carriage return, backslash,
+/// a literal `\N`) and text beyond ASCII, written by a first load (which sends new chats and
+/// records by `COPY` on PostgreSQL, `storage::import_copy`), comes back from the export as
+/// it went in; so does a record given twice, whose second line is an upsert.
+#[tokio::test]
+async fn a_first_load_keeps_every_character_of_its_text() {
+    let app = TestApp::with_settings(quiet_settings(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let awkward = "tab\there, new\nline, cr\rhere, back\\slash, \\N, \\t, Zoë 漢字 🙂";
+    let lines = [
+        json!({"type":"user","id":1,"name":"Admin","admin":true}),
+        json!({"type":"deal","id":1,"title":awkward}),
+        json!({"type":"deal","id":2,"title":"first"}),
+        json!({"type":"deal","id":2,"title":awkward}),
+        json!({"type":"chat","id":10,"connector_id":"livechat","title":awkward,
+               "external_chat_id":"a\tb","external_user_id":"\\",
+               "status":20,"crm":[{"entity_type":"deal","entity_id":1}]}),
+        json!({"type":"chat","id":11,"connector_id":"livechat","title":"first","status":20}),
+        json!({"type":"chat","id":11,"connector_id":"livechat","title":awkward,"status":20}),
+    ]
+    .map(|line| line.to_string());
+    let output = import(&app, &dir, &lines);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let records = export(&app);
+    for (kind, id) in [("deal", 1), ("deal", 2), ("chat", 10), ("chat", 11)] {
+        assert_eq!(
+            find(&records, kind, json!(id))["title"],
+            awkward,
+            "{kind} {id}"
+        );
+    }
+    let chat = find(&records, "chat", json!(10));
+    assert_eq!(
+        (&chat["external_chat_id"], &chat["external_user_id"]),
+        (&json!("a\tb"), &json!("\\"))
+    );
+}
