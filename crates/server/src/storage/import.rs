@@ -14,20 +14,13 @@
 use super::import_copy::{CopyIn, CopyRows};
 use super::import_fast::{Claim, FastShorthand};
 use super::import_known::KnownIds;
+use super::import_pipe::{ImportTx, Pipe};
 use super::import_rows::{key_of, Batch, Ready, StatementSize, Value};
 use super::import_sql::{self as sql, Table};
 use super::{chat_index, ids, Backend, Store, StoreError};
 use crate::domain::session::SessionStatus;
-use sqlx::{Postgres, Sqlite, Transaction};
 use std::collections::BTreeMap;
 use std::hash::Hash;
-
-/// The open import transaction.
-#[derive(Debug)]
-enum ImportTx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
-}
 
 /// Runs the same block on whichever transaction is open.
 macro_rules! with_tx {
@@ -48,7 +41,7 @@ macro_rules! with_tx {
 /// Executes a statement with binds on the open transaction.
 macro_rules! exec {
     ($self:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
-        with_tx!(&mut $self.tx, conn => sqlx::query($sql)$(.bind($bind))*.execute(conn).await.map(|_| ()))
+        with_tx!($self.tx.idle()?, conn => sqlx::query($sql)$(.bind($bind))*.execute(conn).await.map(|_| ()))
     };
 }
 
@@ -233,7 +226,8 @@ pub struct Dangling {
 /// One import, in one transaction.
 #[derive(Debug)]
 pub struct ImportWriter {
-    tx: ImportTx,
+    /// The transaction, and the batch that runs on it ([`super::import_pipe`]).
+    tx: Pipe,
     now: i64,
     /// How many parameters a statement may carry on this engine.
     size: StatementSize,
@@ -280,7 +274,7 @@ impl ImportWriter {
             ),
         };
         let mut writer = ImportWriter {
-            tx,
+            tx: Pipe::new(tx),
             now,
             size,
             batches: BTreeMap::new(),
@@ -303,7 +297,7 @@ impl ImportWriter {
         if !writer.sessions_existed && !writer.holds_rows(sql::BINDINGS_EXIST).await? {
             writer.start_fast().await?;
         }
-        if matches!(writer.tx, ImportTx::Postgres(_)) {
+        if writer.on_postgres() {
             let chats_empty = !writer.holds_rows(sql::CHATS_EXIST).await?;
             let crm_empty = !writer.holds_rows(sql::CRM_RECORDS_EXIST).await?;
             writer.copy = Some(CopyIn::new(chats_empty, crm_empty));
@@ -319,7 +313,7 @@ impl ImportWriter {
     /// PostgreSQL a drop locks its (empty) table until the import commits: readers of these
     /// tables wait for a first load to finish.
     async fn start_fast(&mut self) -> Result<(), StoreError> {
-        let last: i64 = match &mut self.tx {
+        let last: i64 = match self.tx.idle()? {
             ImportTx::Sqlite(tx) => {
                 sqlx::query_scalar(sql::LAST_SESSION_ID_SQLITE)
                     .fetch_one(&mut **tx)
@@ -351,13 +345,13 @@ impl ImportWriter {
 
     /// Reads the stored ids of connectors, lines and users (see [`KnownIds`]).
     async fn load_known(&mut self) -> Result<(), StoreError> {
-        let connectors: Vec<String> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::KNOWN_CONNECTORS)
+        let connectors: Vec<String> = with_tx!(self.tx.idle()?, conn => sqlx::query_scalar(sql::KNOWN_CONNECTORS)
             .fetch_all(conn)
             .await)?;
-        let lines: Vec<i64> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::KNOWN_LINES)
+        let lines: Vec<i64> = with_tx!(self.tx.idle()?, conn => sqlx::query_scalar(sql::KNOWN_LINES)
             .fetch_all(conn)
             .await)?;
-        let users: Vec<i64> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::KNOWN_USERS)
+        let users: Vec<i64> = with_tx!(self.tx.idle()?, conn => sqlx::query_scalar(sql::KNOWN_USERS)
             .fetch_all(conn)
             .await)?;
         connectors
@@ -368,10 +362,14 @@ impl ImportWriter {
         Ok(())
     }
 
+    fn on_postgres(&self) -> bool {
+        matches!(self.size, StatementSize::Postgres)
+    }
+
     /// Runs one of the `*_EXIST` queries of [`sql`].
     async fn holds_rows(&mut self, query: &str) -> Result<bool, StoreError> {
         Ok(
-            with_tx!(&mut self.tx, conn => sqlx::query_scalar::<_, bool>(query)
+            with_tx!(self.tx.idle()?, conn => sqlx::query_scalar::<_, bool>(query)
             .fetch_one(conn)
             .await)?,
         )
@@ -399,8 +397,9 @@ impl ImportWriter {
         Ok(())
     }
 
-    /// Sends every waiting row. The import calls it at the first bad line too, so that a
-    /// row the database refuses before that line is reported with it.
+    /// Sends every waiting row and waits until the database has them. The import calls it at
+    /// the first bad line too, so that a row the database refuses before that line is
+    /// reported with it.
     pub async fn flush(&mut self) -> Result<(), WriteError> {
         self.send_copies().await?;
         let ready: Vec<(Table, Ready)> = self
@@ -411,9 +410,31 @@ impl ImportWriter {
         for (table, statement) in ready {
             self.send(table, statement).await?;
         }
-        Ok(())
+        self.settle().await
     }
 
+    /// Waits for the running batch ([`Pipe::settle`]); after a refusal nothing more is sent.
+    async fn settle(&mut self) -> Result<(), WriteError> {
+        let outcome = self.tx.settle().await;
+        if outcome.is_err() {
+            self.failed = true;
+        }
+        outcome
+    }
+
+    /// Starts a batch on the transaction once the running one is done ([`Pipe::start`]).
+    async fn start<F>(&mut self, batch: impl FnOnce(ImportTx) -> F) -> Result<(), WriteError>
+    where
+        F: std::future::Future<Output = (ImportTx, Result<(), WriteError>)> + Send + 'static,
+    {
+        let outcome = self.tx.start(batch).await;
+        if outcome.is_err() {
+            self.failed = true;
+        }
+        outcome
+    }
+
+    /// Starts one multi-row statement; the importer reads on while it runs.
     async fn send(&mut self, table: Table, ready: Ready) -> Result<(), WriteError> {
         if self.failed {
             return Ok(());
@@ -421,6 +442,7 @@ impl ImportWriter {
         // The statement may read or update rows still waiting for their `COPY`.
         self.send_copies().await?;
         if table == Table::Sessions && !self.unnoted_sessions.is_empty() {
+            self.settle().await?;
             self.note_old_chats().await?;
         }
         let Ready {
@@ -430,23 +452,26 @@ impl ImportWriter {
             first_line,
             last_line,
         } = ready;
-        let result = with_tx!(&mut self.tx, conn => {
-            let mut query = sqlx::query(&statement).persistent(persistent);
-            for value in values {
-                query = match value {
-                    Value::Int(value) => query.bind(value),
-                    Value::Text(value) => query.bind(value),
-                    Value::Bool(value) => query.bind(value),
-                };
-            }
-            query.execute(conn).await.map(|_| ())
-        });
-        self.failed = result.is_err();
-        result.map_err(|source| WriteError::Rows {
-            first: first_line,
-            last: last_line,
-            source,
+        self.start(move |mut tx| async move {
+            let result = with_tx!(&mut tx, conn => {
+                let mut query = sqlx::query(&statement).persistent(persistent);
+                for value in values {
+                    query = match value {
+                        Value::Int(value) => query.bind(value),
+                        Value::Text(value) => query.bind(value),
+                        Value::Bool(value) => query.bind(value),
+                    };
+                }
+                query.execute(conn).await.map(|_| ())
+            });
+            let outcome = result.map_err(|source| WriteError::Rows {
+                first: first_line,
+                last: last_line,
+                source,
+            });
+            (tx, outcome)
         })
+        .await
     }
 
     /// Sends every table's waiting `COPY` rows.
@@ -462,7 +487,7 @@ impl ImportWriter {
         Ok(())
     }
 
-    /// Sends `table`'s waiting `COPY` rows as one `COPY … FROM STDIN`.
+    /// Starts `table`'s waiting `COPY` rows as one `COPY … FROM STDIN`.
     async fn send_copy(&mut self, table: Table) -> Result<(), WriteError> {
         let Some(CopyRows {
             sql: copy,
@@ -473,24 +498,30 @@ impl ImportWriter {
         else {
             return Ok(());
         };
-        let ImportTx::Postgres(tx) = &mut self.tx else {
-            return Ok(());
-        };
         if self.failed {
             return Ok(());
         }
-        let result = async {
-            let mut sink = tx.copy_in_raw(&copy.statement).await?;
-            sink.send(data).await?;
-            sink.finish().await
-        }
-        .await;
-        self.failed = result.is_err();
-        result.map(|_| ()).map_err(|source| WriteError::Rows {
-            first: first_line,
-            last: last_line,
-            source,
+        self.start(move |mut tx| async move {
+            let result = match &mut tx {
+                ImportTx::Postgres(tx) => {
+                    async {
+                        let mut sink = tx.copy_in_raw(&copy.statement).await?;
+                        sink.send(data).await?;
+                        sink.finish().await.map(|_| ())
+                    }
+                    .await
+                }
+                // `copy` is only set up on PostgreSQL.
+                ImportTx::Sqlite(_) => Err(sqlx::Error::Protocol("COPY needs PostgreSQL".into())),
+            };
+            let outcome = result.map_err(|source| WriteError::Rows {
+                first: first_line,
+                last: last_line,
+                source,
+            });
+            (tx, outcome)
         })
+        .await
     }
 
     /// Notes the stored chats of the sessions about to be overwritten (see
@@ -498,7 +529,7 @@ impl ImportWriter {
     /// them; noting a chat early is harmless, as nothing has moved them yet.
     async fn note_old_chats(&mut self) -> Result<(), WriteError> {
         let ids = std::mem::take(&mut self.unnoted_sessions);
-        let result = match &mut self.tx {
+        let result = match self.tx.idle()? {
             ImportTx::Sqlite(tx) => {
                 let list: Vec<String> = ids.iter().map(i64::to_string).collect();
                 sqlx::query(sql::SESSIONS_OLD_CHATS_SQLITE)
@@ -813,7 +844,7 @@ impl ImportWriter {
         if self.failed {
             return Ok(());
         }
-        let shorthand: Option<i64> = with_tx!(&mut self.tx, conn => sqlx::query_scalar(sql::SHORTHAND_OF_SESSION)
+        let shorthand: Option<i64> = with_tx!(self.tx.idle()?, conn => sqlx::query_scalar(sql::SHORTHAND_OF_SESSION)
                 .bind(id)
                 .fetch_optional(conn)
                 .await)?;
@@ -917,7 +948,7 @@ impl ImportWriter {
     /// still missing (ordered by line). An empty list means the import may commit.
     pub async fn finish(&mut self) -> Result<Vec<Dangling>, WriteError> {
         self.flush().await?;
-        if matches!(self.tx, ImportTx::Postgres(_)) {
+        if self.on_postgres() {
             exec!(self, sql::SORT_MEMORY_PG)?;
             exec!(self, sql::INDEX_BUILD_MEMORY_PG)?;
         }
@@ -925,14 +956,13 @@ impl ImportWriter {
             exec!(self, *statement)?;
         }
         let mut problems = Vec::new();
-        let hashed = matches!(self.tx, ImportTx::Postgres(_))
-            && self.staged_bindings >= sql::HASHED_BINDING_CHECK_FROM;
+        let hashed = self.on_postgres() && self.staged_bindings >= sql::HASHED_BINDING_CHECK_FROM;
         for check in sql::REFERENCE_CHECKS {
             let hash_this = hashed && *check == sql::BINDING_CHECK;
             if hash_this {
                 exec!(self, sql::NESTED_LOOPS_OFF_PG)?;
             }
-            let rows: Vec<(i64, String)> = with_tx!(&mut self.tx, conn => sqlx::query_as(check)
+            let rows: Vec<(i64, String)> = with_tx!(self.tx.idle()?, conn => sqlx::query_as(check)
                 .bind(sql::MAX_REPORTED)
                 .fetch_all(conn)
                 .await)?;
@@ -949,7 +979,7 @@ impl ImportWriter {
         if !problems.is_empty() {
             return Ok(problems);
         }
-        if matches!(self.tx, ImportTx::Postgres(_)) {
+        if self.on_postgres() {
             exec!(self, sql::RAISE_SESSIONS_PG)?;
         }
         // Into an empty `sessions` (no session lines in the file either), the shorthand
@@ -972,9 +1002,10 @@ impl ImportWriter {
             let indexes = self
                 .drop_indexes("session_crm_bindings", Unindex::SecondaryAndPostgresKey)
                 .await?;
-            match self.tx {
-                ImportTx::Sqlite(_) => exec!(self, sql::INSERT_STAGED_BINDINGS)?,
-                ImportTx::Postgres(_) => exec!(self, sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG)?,
+            if self.on_postgres() {
+                exec!(self, sql::INSERT_STAGED_BINDINGS_INTO_EMPTY_PG)?;
+            } else {
+                exec!(self, sql::INSERT_STAGED_BINDINGS)?;
             }
             self.build_indexes(indexes).await?;
         }
@@ -987,9 +1018,10 @@ impl ImportWriter {
     /// What follows from the imported rows: the id counters above the ids the file gave,
     /// and the chat index rows of the touched chats rebuilt (see [`super::chat_index`]).
     async fn derive(&mut self) -> Result<(), WriteError> {
-        match &self.tx {
-            ImportTx::Sqlite(_) => exec!(self, ids::RAISE_AFTER_IMPORT_SQLITE)?,
-            ImportTx::Postgres(_) => exec!(self, ids::RAISE_AFTER_IMPORT_PG)?,
+        if self.on_postgres() {
+            exec!(self, ids::RAISE_AFTER_IMPORT_PG)?;
+        } else {
+            exec!(self, ids::RAISE_AFTER_IMPORT_SQLITE)?;
         }
         let (from, until) = (SessionStatus::ACTIVE_FROM, SessionStatus::ACTIVE_UNTIL);
         if self.chat_index_existed {
@@ -1007,9 +1039,10 @@ impl ImportWriter {
             let indexes = self
                 .drop_indexes("crm_chat_index", Unindex::SecondaryAndPostgresKey)
                 .await?;
-            match self.tx {
-                ImportTx::Sqlite(_) => exec!(self, chat_index::FILL_ALL_SQLITE, from, until)?,
-                ImportTx::Postgres(_) => exec!(self, chat_index::FILL_ALL_PG, from, until)?,
+            if self.on_postgres() {
+                exec!(self, chat_index::FILL_ALL_PG, from, until)?;
+            } else {
+                exec!(self, chat_index::FILL_ALL_SQLITE, from, until)?;
             }
             self.build_indexes(indexes).await?;
         }
@@ -1024,7 +1057,7 @@ impl ImportWriter {
         table: &str,
         unindex: Unindex,
     ) -> Result<Vec<String>, WriteError> {
-        let indexes: Vec<(String, String)> = match &mut self.tx {
+        let indexes: Vec<(String, String)> = match self.tx.idle()? {
             ImportTx::Sqlite(tx) => match unindex {
                 Unindex::PostgresSecondary => Vec::new(),
                 Unindex::SecondaryAndPostgresKey | Unindex::Secondary => {
@@ -1073,10 +1106,16 @@ impl ImportWriter {
 
     /// Makes everything permanent.
     pub async fn commit(mut self) -> Result<(), StoreError> {
+        if let Err(error) = self.tx.settle().await {
+            return Err(match error {
+                WriteError::Store(error) => error,
+                WriteError::Rows { source, .. } => source.into(),
+            });
+        }
         for statement in sql::DROP_TEMP_TABLES {
             exec!(self, *statement)?;
         }
-        match self.tx {
+        match self.tx.into_tx().await? {
             ImportTx::Sqlite(tx) => tx.commit().await?,
             ImportTx::Postgres(tx) => tx.commit().await?,
         }
@@ -1085,7 +1124,7 @@ impl ImportWriter {
 
     /// Leaves the database as it was.
     pub async fn rollback(self) -> Result<(), StoreError> {
-        match self.tx {
+        match self.tx.into_tx().await? {
             ImportTx::Sqlite(tx) => tx.rollback().await?,
             ImportTx::Postgres(tx) => tx.rollback().await?,
         }

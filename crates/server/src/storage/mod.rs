@@ -33,6 +33,7 @@ pub mod import;
 mod import_copy;
 mod import_fast;
 mod import_known;
+mod import_pipe;
 mod import_rows;
 mod import_sql;
 pub mod oauth;
