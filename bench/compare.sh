@@ -44,7 +44,10 @@
 #   REIMPORT=1: import the databases again even when present.
 #   IMPORT_EXPORT=1: at the end, time `openlines export` of the BULK_SIZE (1m) databases
 #   (SQLite and PostgreSQL) and `openlines import` of its fixture into a scratch database and
-#   schema, pinned like the server.
+#   schema.
+#   IMPORT_CORE: pin every `openlines import` to this core (runs before 2026-12-02's `b0d320b`
+#   pinned them to SERVER_CORE). Unset, an import may use every core, as a user's does: the
+#   importer, its database thread (and SQLite's sort helpers) work side by side.
 #
 # Datasets are made on first use, under $BENCH_CACHE/data-<hash of gen_fixture.py>/: the
 # fixture of bench/gen_fixture.py per size, its SQLite database (imported by OPENLINES, with
@@ -132,15 +135,17 @@ fixture() { # SIZE -> path of the fixture, made if missing
     echo "$file"
 }
 
+if [ -n "${IMPORT_CORE:-}" ]; then import_pin=(taskset -c "$IMPORT_CORE"); else import_pin=(env); fi
+
 # timed_import FIXTURE DB NOTE_FILE: `openlines import` with its wall time and records/s noted.
 timed_import() {
     local file=$1 db=$2 note=$3 lines secs rss
     lines=$(wc -l <"$file")
     /usr/bin/time -f "%e %M" -o "$note.time" \
-        taskset -c "$SERVER_CORE" "$OPENLINES" import "$file" --db "$db" >"$note.log" 2>&1 ||
+        "${import_pin[@]}" "$OPENLINES" import "$file" --db "$db" >"$note.log" 2>&1 ||
         { tail -5 "$note.log" >&2; die "import of $file failed"; }
     read -r secs rss <"$note.time"
-    echo "records=$lines wall_s=$secs records_per_s=$(python3 -c "print(round($lines/$secs))") peak_rss_mib=$((rss / 1024)) when=$(date -u +%FT%TZ) load=$(cut -d' ' -f1 /proc/loadavg)" >"$note"
+    echo "records=$lines wall_s=$secs records_per_s=$(python3 -c "print(round($lines/$secs))") peak_rss_mib=$((rss / 1024)) cores=${IMPORT_CORE:-all} when=$(date -u +%FT%TZ) load=$(cut -d' ' -f1 /proc/loadavg)" >"$note"
     log "imported $file: $(cat "$note")"
 }
 

@@ -50,8 +50,8 @@ def main() -> None:
 
     notes = sorted(glob.glob(os.path.join(data_dir, "*.import")))
     if notes or bulk_path:
-        print("\nImports that made the data sets (`openlines import FILE`, pinned like the server; "
-              "the machine's load at the time is noted):\n")
+        print("\nImports that made the data sets (`openlines import FILE`; `cores`: the core it was "
+              "pinned to, or all; the machine's load at the time is noted):\n")
         for note in notes:
             with open(note) as text:
                 print(f"- {os.path.basename(note)[:-7]}: {text.read().strip()}")

@@ -90,6 +90,7 @@ const STATEMENTS: &[(&str, &str)] = named![
     import_sql::BINDINGS_EXIST,
     import_sql::CHATS_EXIST,
     import_sql::CRM_RECORDS_EXIST,
+    chat_index::CLEAR_ALL,
     import_sql::CHAT_INDEX_EXISTS,
     import_sql::KNOWN_CONNECTORS,
     import_sql::KNOWN_LINES,
@@ -326,6 +327,7 @@ const MULTI_ROW: &[(&str, &RowsSql)] = &[
         &import_sql::STAGED_BINDING_OWNERS,
     ),
     ("import_sql::STAGED_BINDINGS", &import_sql::STAGED_BINDINGS),
+    ("import_sql::CHAT_INDEX_ROWS", &import_sql::CHAT_INDEX_ROWS),
 ];
 
 /// What must run on a connection before the statements that name the import's temporary

@@ -59,6 +59,10 @@ macro_rules! in_key_order {
     };
 }
 
+/// Every row: a PostgreSQL first load that wrote rows from the stream and then met a line
+/// that made them stale clears them before [`FILL_ALL_PG`] (the table was empty before it).
+pub(super) const CLEAR_ALL: &str = "DELETE FROM crm_chat_index";
+
 /// The chat a session belongs to, for writes that know only the session.
 pub(super) const CHAT_OF_SESSION: &str = "SELECT chat_id FROM sessions WHERE id = $1";
 

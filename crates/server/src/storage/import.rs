@@ -258,6 +258,18 @@ pub struct ImportWriter {
     /// PostgreSQL: the rows that go by `COPY` ([`super::import_copy`]). Whatever waits there
     /// is sent before any other statement ([`Self::send_copies`]).
     copy: Option<CopyIn>,
+    /// PostgreSQL, first load: the chat index rows are written from the stream, by `COPY`,
+    /// instead of joined and grouped at the end ([`Self::derive`]). Each shorthand session of
+    /// [`Self::fast`] is its chat's only session, bound to the records its line lists, so its
+    /// rows are known as the line arrives. That holds while the file has no `session` line, no
+    /// second line for a chat and no staged shorthand; the first such line turns this off,
+    /// and the end clears the rows written so far and fills the table as before. (On SQLite
+    /// the rows would go out of key order into the clustered table, which costs what the fill
+    /// saves.)
+    index_from_stream: bool,
+    /// The chat index's key and indexes, dropped for [`Self::index_from_stream`]; built again
+    /// at the end.
+    index_unindexed: Vec<String>,
 }
 
 impl ImportWriter {
@@ -287,6 +299,8 @@ impl ImportWriter {
             fast: None,
             fast_unindexed: Vec::new(),
             copy: None,
+            index_from_stream: false,
+            index_unindexed: Vec::new(),
         };
         for statement in sql::DROP_TEMP_TABLES.iter().chain(sql::CREATE_TEMP_TABLES) {
             exec!(writer, *statement)?;
@@ -301,6 +315,16 @@ impl ImportWriter {
             let chats_empty = !writer.holds_rows(sql::CHATS_EXIST).await?;
             let crm_empty = !writer.holds_rows(sql::CRM_RECORDS_EXIST).await?;
             writer.copy = Some(CopyIn::new(chats_empty, crm_empty));
+            if writer.fast.is_some() && chats_empty && !writer.chat_index_existed {
+                writer.index_unindexed = writer
+                    .drop_indexes("crm_chat_index", Unindex::SecondaryAndPostgresKey)
+                    .await
+                    .map_err(|error| match error {
+                        WriteError::Store(error) => error,
+                        WriteError::Rows { source, .. } => source.into(),
+                    })?;
+                writer.index_from_stream = true;
+            }
         }
         Ok(writer)
     }
@@ -765,6 +789,10 @@ impl ImportWriter {
             .copy
             .as_mut()
             .is_some_and(|copy| copy.fresh_chat(row.id));
+        if !fresh {
+            // A second line for the chat (or one the bitmap had no room for).
+            self.index_from_stream = false;
+        }
         self.write(line, Row::new(Table::Chats, &row.id, values).fresh(fresh))
             .await?;
         let checked =
@@ -780,13 +808,19 @@ impl ImportWriter {
     pub async fn chat_shorthand(
         &mut self,
         line: i64,
-        chat_id: i64,
+        chat: &ChatUpsert,
         status: i64,
         crm: &[(&str, i64)],
     ) -> Result<(), WriteError> {
+        let chat_id = chat.id;
         if let Some(Claim::Session(id)) = self.fast.as_mut().map(|fast| fast.claim(chat_id)) {
-            return self.shorthand_now(line, chat_id, id, status, crm).await;
+            self.shorthand_now(line, chat_id, id, status, crm).await?;
+            if self.index_from_stream {
+                self.index_rows_now(line, chat, id, status, crm).await?;
+            }
+            return Ok(());
         }
+        self.index_from_stream = false;
         let values = vec![chat_id.into(), status.into(), line.into()];
         self.write(line, Row::new(Table::StagedShorthand, &chat_id, values))
             .await?;
@@ -824,6 +858,38 @@ impl ImportWriter {
                 self.stage_binding(line, "shorthand", chat_id, entity_type, entity_id)
                     .await?;
             }
+        }
+        Ok(())
+    }
+
+    /// The chat index rows of shorthand session `id`, the only session of `chat` (see
+    /// [`Self::index_from_stream`]): one per record, as [`chat_index::FILL_ALL_PG`] would
+    /// write them.
+    async fn index_rows_now(
+        &mut self,
+        line: i64,
+        chat: &ChatUpsert,
+        id: i64,
+        status: i64,
+        crm: &[(&str, i64)],
+    ) -> Result<(), WriteError> {
+        let active = (SessionStatus::ACTIVE_FROM..SessionStatus::ACTIVE_UNTIL).contains(&status);
+        for (at, &(entity_type, entity_id)) in crm.iter().enumerate() {
+            if crm[..at].contains(&(entity_type, entity_id)) {
+                continue;
+            }
+            let values = vec![
+                entity_type.into(),
+                entity_id.into(),
+                chat.id.into(),
+                chat.connector_id.as_str().into(),
+                self.now.into(),
+                id.into(),
+                active.then_some(self.now).into(),
+                active.then_some(id).into(),
+            ];
+            self.write(line, Row::unkeyed(Table::ChatIndexRows, values))
+                .await?;
         }
         Ok(())
     }
@@ -879,6 +945,7 @@ impl ImportWriter {
         row: &SessionUpsert,
         crm: Option<&[(&str, i64)]>,
     ) -> Result<(), WriteError> {
+        self.index_from_stream = false;
         self.free_session_id(line, row.id).await?;
         let values = vec![
             row.id.into(),
@@ -1030,6 +1097,16 @@ impl ImportWriter {
             }
             exec!(self, chat_index::DELETE_FOR_IMPORTED_CHATS)?;
             exec!(self, chat_index::INSERT_FOR_IMPORTED_CHATS, from, until)?;
+        } else if self.index_from_stream {
+            // Every row came from the stream.
+            let indexes = std::mem::take(&mut self.index_unindexed);
+            self.build_indexes(indexes).await?;
+        } else if !self.index_unindexed.is_empty() {
+            // Rows came from the stream until a line made them stale.
+            exec!(self, chat_index::CLEAR_ALL)?;
+            exec!(self, chat_index::FILL_ALL_PG, from, until)?;
+            let indexes = std::mem::take(&mut self.index_unindexed);
+            self.build_indexes(indexes).await?;
         } else {
             // Nothing to keep: one statement fills the whole table, cheaper than finding
             // the touched chats first. PostgreSQL's fill groups by the key, so it repeats

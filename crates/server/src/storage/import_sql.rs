@@ -329,6 +329,7 @@ pub(super) enum Table {
     StagedShorthand,
     StagedBindingOwners,
     StagedBindings,
+    ChatIndexRows,
 }
 
 impl Table {
@@ -353,6 +354,7 @@ impl Table {
             Table::StagedShorthand => &STAGED_SHORTHAND,
             Table::StagedBindingOwners => &STAGED_BINDING_OWNERS,
             Table::StagedBindings => &STAGED_BINDINGS,
+            Table::ChatIndexRows => &CHAT_INDEX_ROWS,
         }
     }
 }
@@ -542,6 +544,17 @@ pub(super) static SHORTHAND_BINDINGS: RowsSql = RowsSql {
     head: "INSERT INTO session_crm_bindings (session_id, entity_type, entity_id) VALUES",
     row: "($1, $2, $3)",
     params: 3,
+    conflict: "",
+    always: &[],
+    optional: &[],
+};
+
+/// A chat index row of a first load's shorthand session, written from the stream on
+/// PostgreSQL (by `COPY`: see `ImportWriter::index_from_stream`).
+pub(super) static CHAT_INDEX_ROWS: RowsSql = RowsSql {
+    head: "INSERT INTO crm_chat_index (entity_type, entity_id, chat_id, connector_id, any_modified_at, any_session_id, active_modified_at, active_session_id) VALUES",
+    row: "($1, $2, $3, $4, $5, $6, $7, $8)",
+    params: 8,
     conflict: "",
     always: &[],
     optional: &[],

@@ -146,3 +146,77 @@ async fn the_fill_of_an_empty_chat_index_folds_each_chats_sessions_into_one_row(
     // Active sessions only: 32 (00:03), then 31 (00:02), then 30 (00:01).
     assert_eq!(chat_ids_of_deal(&app, 7, "Y").await, ["32", "31", "30"]);
 }
+
+/// A first load without `session` lines: on PostgreSQL its chat index rows are written from
+/// the stream (`ImportWriter::index_from_stream`). Chat 40 lists deal 1 twice, chat 41 is
+/// closed, chat 43 has no session; shorthand sessions get ids in chat-line order, so at equal
+/// times chat 41's session is the later one.
+const STREAMED: &str = r#"{"type":"user","id":1,"name":"Admin","admin":true}
+{"type":"webhook","user_id":1,"code":"rebuild0123456789","scopes":["imopenlines","crm"]}
+{"type":"deal","id":1,"title":"Deal 1","assigned_by_id":1}
+{"type":"deal","id":2,"title":"Deal 2","assigned_by_id":1}
+{"type":"deal","id":3,"title":"Deal 3","assigned_by_id":1}
+{"type":"chat","id":40,"connector_id":"livechat","status":20,"crm":[{"entity_type":"deal","entity_id":1},{"entity_type":"deal","entity_id":2},{"entity_type":"deal","entity_id":1}]}
+{"type":"chat","id":41,"connector_id":"viber","status":60,"crm":[{"entity_type":"deal","entity_id":1}]}
+{"type":"chat","id":42,"connector_id":"telegrambot","status":20,"crm":[{"entity_type":"deal","entity_id":2},{"entity_type":"deal","entity_id":3}]}
+{"type":"chat","id":43,"connector_id":"livechat"}
+"#;
+
+/// chat.get's answers for deals 1 to 3, `ACTIVE_ONLY=N` and `Y`.
+async fn answers_of_deals(app: &TestApp) -> Vec<Vec<String>> {
+    let mut answers = Vec::new();
+    for deal in 1..=3 {
+        for active_only in ["N", "Y"] {
+            answers.push(chat_ids_of_deal(app, deal, active_only).await);
+        }
+    }
+    answers
+}
+
+#[tokio::test]
+async fn a_first_load_without_sessions_indexes_its_chats_as_the_fill_would() {
+    let app = TestApp::with_settings(quiet_settings(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let before = indexes(&app).await;
+    let output = import_text(&app, &dir, STREAMED);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(indexes(&app).await, before);
+    assert_eq!(
+        answers_of_deals(&app).await,
+        [
+            vec!["41", "40"], // deal 1, any session
+            vec!["40"],       // deal 1, active: chat 41 is closed
+            vec!["42", "40"],
+            vec!["42", "40"],
+            vec!["42"],
+            vec!["42"],
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_later_line_for_a_streamed_chat_leaves_no_stale_index_row() {
+    let app = TestApp::with_settings(quiet_settings(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let before = indexes(&app).await;
+    // The last line reopens chat 41 and moves it from deal 1 to deal 3, after its first
+    // line's index row was written.
+    let file = format!(
+        "{STREAMED}{}\n",
+        r#"{"type":"chat","id":41,"connector_id":"viber","status":20,"crm":[{"entity_type":"deal","entity_id":3}]}"#
+    );
+    let output = import_text(&app, &dir, &file);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(indexes(&app).await, before);
+    assert_eq!(
+        answers_of_deals(&app).await,
+        [
+            vec!["40"],
+            vec!["40"],
+            vec!["42", "40"],
+            vec!["42", "40"],
+            vec!["42", "41"],
+            vec!["42", "41"],
+        ]
+    );
+}
