@@ -446,12 +446,29 @@ impl ImportWriter {
         outcome
     }
 
-    /// Starts a batch on the transaction once the running one is done ([`Pipe::start`]).
-    async fn start<F>(&mut self, batch: impl FnOnce(ImportTx) -> F) -> Result<(), WriteError>
+    /// Starts a batch of lines `first..=last` on the transaction once the running one is done
+    /// ([`Pipe::start`]); the database's refusal is reported on those lines.
+    async fn start<F>(
+        &mut self,
+        first: i64,
+        last: i64,
+        batch: impl FnOnce(ImportTx) -> F + Send + 'static,
+    ) -> Result<(), WriteError>
     where
-        F: std::future::Future<Output = (ImportTx, Result<(), WriteError>)> + Send + 'static,
+        F: std::future::Future<Output = (ImportTx, Result<(), sqlx::Error>)> + Send + 'static,
     {
-        let outcome = self.tx.start(batch).await;
+        let outcome = self
+            .tx
+            .start(move |tx| async move {
+                let (tx, result) = batch(tx).await;
+                let outcome = result.map_err(|source| WriteError::Rows {
+                    first,
+                    last,
+                    source,
+                });
+                (tx, outcome)
+            })
+            .await;
         if outcome.is_err() {
             self.failed = true;
         }
@@ -476,7 +493,7 @@ impl ImportWriter {
             first_line,
             last_line,
         } = ready;
-        self.start(move |mut tx| async move {
+        self.start(first_line, last_line, move |mut tx| async move {
             let result = with_tx!(&mut tx, conn => {
                 let mut query = sqlx::query(&statement).persistent(persistent);
                 for value in values {
@@ -488,12 +505,7 @@ impl ImportWriter {
                 }
                 query.execute(conn).await.map(|_| ())
             });
-            let outcome = result.map_err(|source| WriteError::Rows {
-                first: first_line,
-                last: last_line,
-                source,
-            });
-            (tx, outcome)
+            (tx, result)
         })
         .await
     }
@@ -525,7 +537,7 @@ impl ImportWriter {
         if self.failed {
             return Ok(());
         }
-        self.start(move |mut tx| async move {
+        self.start(first_line, last_line, move |mut tx| async move {
             let result = match &mut tx {
                 ImportTx::Postgres(tx) => {
                     async {
@@ -538,12 +550,7 @@ impl ImportWriter {
                 // `copy` is only set up on PostgreSQL.
                 ImportTx::Sqlite(_) => Err(sqlx::Error::Protocol("COPY needs PostgreSQL".into())),
             };
-            let outcome = result.map_err(|source| WriteError::Rows {
-                first: first_line,
-                last: last_line,
-                source,
-            });
-            (tx, outcome)
+            (tx, result)
         })
         .await
     }

@@ -20,21 +20,14 @@
 //! The text format is written here: sqlx sends `COPY` data but leaves its encoding to the
 //! caller, and the format is four escapes and `\N`.
 
-use super::import_fast::IdBitmap;
+use super::import_fast::{type_slot, IdBitmap, MAX_CHAT_BLOCKS, MAX_CRM_BLOCKS};
 use super::import_rows::{RowsSql, Value};
 use super::import_sql::Table;
-use crate::domain::crm::CrmEntityType;
 use std::collections::BTreeMap;
 
 /// A buffer is sent once it holds this many bytes: large enough that a `COPY`'s round trips
 /// do not count, small enough that memory stays flat.
 const SEND_AT_BYTES: usize = 1 << 20;
-
-/// Blocks of the chat bitmap at most (as [`super::import_fast`]'s: room for 134 M dense ids).
-const MAX_CHAT_BLOCKS: usize = 262_144;
-
-/// Blocks of each CRM type's bitmap at most (room for 33 M dense ids).
-const MAX_CRM_BLOCKS: usize = 65_536;
 
 /// One value of a `COPY` row: a parameter of the row's upsert (`$n`, from 1) or `NULL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,10 +144,7 @@ impl CopyIn {
 
     /// [`Self::fresh_chat`] for a CRM record (`deal`, as the importer writes the type).
     pub(super) fn fresh_crm(&mut self, entity_type: &str, id: i64) -> bool {
-        let slot = CrmEntityType::ALL
-            .iter()
-            .position(|known| known.as_str() == entity_type);
-        match (self.crm.as_mut(), slot) {
+        match (self.crm.as_mut(), type_slot(entity_type)) {
             (Some(sets), Some(slot)) => first_time(&mut sets[slot], id),
             _ => false,
         }

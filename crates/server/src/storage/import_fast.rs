@@ -26,11 +26,11 @@ const BLOCK_IDS: i64 = 512;
 /// Blocks of the chat bitmap at most: 64 bytes of bits plus the map's own entry each, so
 /// about 20 MiB even for ids so sparse that each has a block of its own, and room for 134 M
 /// dense ids.
-const MAX_CHAT_BLOCKS: usize = 262_144;
+pub(super) const MAX_CHAT_BLOCKS: usize = 262_144;
 
 /// Blocks of each CRM type's bitmap at most (about 5 MiB each, room for 33 M dense ids): a
 /// record missing there only costs its bindings a staged row.
-const MAX_CRM_BLOCKS: usize = 65_536;
+pub(super) const MAX_CRM_BLOCKS: usize = 65_536;
 
 /// How many runs of shorthand session ids are remembered at most (16 bytes each). A file
 /// whose explicit sessions keep interleaving with new shorthand chats splits the ids into
@@ -179,7 +179,7 @@ impl FastShorthand {
 }
 
 /// The place of a CRM type (as the importer writes it: `deal`) in [`FastShorthand::crm`].
-fn type_slot(entity_type: &str) -> Option<usize> {
+pub(super) fn type_slot(entity_type: &str) -> Option<usize> {
     CrmEntityType::ALL
         .iter()
         .position(|known| known.as_str() == entity_type)
