@@ -153,6 +153,7 @@ impl CopyIn {
     /// Queues a row of `table` from `line`; returns `false` when the table's rows cannot be
     /// copied (the caller then upserts it). Whether a buffer is due: [`Self::due`].
     pub(super) fn push(&mut self, table: Table, line: i64, values: &[Value]) -> bool {
+        debug_assert_eq!(values.len(), table.shape().params);
         let rows = match self.waiting.entry(table) {
             std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::btree_map::Entry::Vacant(entry) => {

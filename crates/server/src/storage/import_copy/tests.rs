@@ -87,7 +87,7 @@ fn rows_wait_per_table_and_are_taken_with_their_lines() {
     assert!(copy.push(Table::ShorthandSessions, 3, &values));
     assert!(copy.push(Table::ShorthandSessions, 9, &values));
     assert!(
-        !copy.push(Table::Sessions, 10, &[]),
+        !copy.push(Table::Sessions, 10, &vec![Value::Int(None); 7]),
         "sessions are not copied"
     );
     assert!(!copy.due(Table::ShorthandSessions));
