@@ -60,6 +60,17 @@ pub enum WriteError {
     Store(#[from] StoreError),
 }
 
+impl From<WriteError> for StoreError {
+    /// For the steps outside the line stream (the start, the commit), where no line is to
+    /// blame: a refusal is then just a database error.
+    fn from(error: WriteError) -> StoreError {
+        match error {
+            WriteError::Store(error) => error,
+            WriteError::Rows { source, .. } => source.into(),
+        }
+    }
+}
+
 impl From<sqlx::Error> for WriteError {
     fn from(error: sqlx::Error) -> WriteError {
         WriteError::Store(error.into())
@@ -308,21 +319,17 @@ impl ImportWriter {
         writer.sessions_existed = writer.holds_rows(sql::SESSIONS_EXIST).await?;
         writer.chat_index_existed = writer.holds_rows(sql::CHAT_INDEX_EXISTS).await?;
         writer.load_known().await?;
+        let chats_empty = !writer.holds_rows(sql::CHATS_EXIST).await?;
         if !writer.sessions_existed && !writer.holds_rows(sql::BINDINGS_EXIST).await? {
-            writer.start_fast().await?;
+            writer.start_fast(chats_empty).await?;
         }
         if writer.on_postgres() {
-            let chats_empty = !writer.holds_rows(sql::CHATS_EXIST).await?;
             let crm_empty = !writer.holds_rows(sql::CRM_RECORDS_EXIST).await?;
             writer.copy = Some(CopyIn::new(chats_empty, crm_empty));
             if writer.fast.is_some() && chats_empty && !writer.chat_index_existed {
                 writer.index_unindexed = writer
                     .drop_indexes("crm_chat_index", Unindex::SecondaryAndPostgresKey)
-                    .await
-                    .map_err(|error| match error {
-                        WriteError::Store(error) => error,
-                        WriteError::Rows { source, .. } => source.into(),
-                    })?;
+                    .await?;
                 writer.index_from_stream = true;
             }
         }
@@ -336,7 +343,7 @@ impl ImportWriter {
     /// §1). Keys and unique indexes stay, for conflicts and the moves of sessions. On
     /// PostgreSQL a drop locks its (empty) table until the import commits: readers of these
     /// tables wait for a first load to finish.
-    async fn start_fast(&mut self) -> Result<(), StoreError> {
+    async fn start_fast(&mut self, chats_empty: bool) -> Result<(), StoreError> {
         let last: i64 = match self.tx.idle()? {
             ImportTx::Sqlite(tx) => {
                 sqlx::query_scalar(sql::LAST_SESSION_ID_SQLITE)
@@ -351,17 +358,11 @@ impl ImportWriter {
         };
         self.fast = Some(FastShorthand::new(last));
         let mut tables = vec!["sessions", "session_crm_bindings"];
-        if !self.holds_rows(sql::CHATS_EXIST).await? {
+        if chats_empty {
             tables.push("chats");
         }
         for table in tables {
-            let builds = self
-                .drop_indexes(table, Unindex::Secondary)
-                .await
-                .map_err(|error| match error {
-                    WriteError::Store(error) => error,
-                    WriteError::Rows { source, .. } => source.into(),
-                })?;
+            let builds = self.drop_indexes(table, Unindex::Secondary).await?;
             self.fast_unindexed.extend(builds);
         }
         Ok(())
@@ -1190,12 +1191,7 @@ impl ImportWriter {
 
     /// Makes everything permanent.
     pub async fn commit(mut self) -> Result<(), StoreError> {
-        if let Err(error) = self.tx.settle().await {
-            return Err(match error {
-                WriteError::Store(error) => error,
-                WriteError::Rows { source, .. } => source.into(),
-            });
-        }
+        self.tx.settle().await?;
         for statement in sql::DROP_TEMP_TABLES {
             exec!(self, *statement)?;
         }
