@@ -376,3 +376,9 @@ pub fn import_text(app: &TestApp, dir: &tempfile::TempDir, content: &str) -> std
         None,
     )
 }
+
+/// [`import_text`] of a file that must load; a failure shows the importer's messages.
+pub fn import_ok(app: &TestApp, dir: &tempfile::TempDir, content: &str) {
+    let output = import_text(app, dir, content);
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -5,7 +5,7 @@
 //! migrations made, a binding given twice is stored once, and a failed import leaves the
 //! indexes as they were.
 
-use crate::helpers::{import_text, quiet_settings, stderr, TestApp};
+use crate::helpers::{import_ok, import_text, quiet_settings, stderr, TestApp};
 use serde_json::json;
 
 const HOOK: &str = "/rest/1/rebuild0123456789";
@@ -80,8 +80,7 @@ async fn an_import_into_empty_tables_keeps_every_index_and_stores_a_repeated_bin
         "{before:?}"
     );
 
-    let output = import_text(&app, &dir, FILE);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, FILE);
     assert_eq!(indexes(&app).await, before);
 
     let mut deal7 = chat_ids_of_deal(&app, 7, "N").await;
@@ -113,8 +112,7 @@ async fn a_failed_import_into_empty_tables_leaves_the_indexes_as_they_were() {
     assert_eq!(indexes(&app).await, before);
 
     // The same database then takes the good file.
-    let output = import_text(&app, &dir, FILE);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, FILE);
     assert_eq!(indexes(&app).await, before);
 }
 
@@ -139,8 +137,7 @@ const FOLDED: &str = r#"{"type":"user","id":1,"name":"Admin","admin":true}
 async fn the_fill_of_an_empty_chat_index_folds_each_chats_sessions_into_one_row() {
     let app = TestApp::with_settings(quiet_settings(), &[]).await;
     let dir = tempfile::tempdir().unwrap();
-    let output = import_text(&app, &dir, FOLDED);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, FOLDED);
     // Any session: chat 30 changed last (00:05), then 31 (00:04), then 32 (00:03).
     assert_eq!(chat_ids_of_deal(&app, 7, "N").await, ["30", "31", "32"]);
     // Active sessions only: 32 (00:03), then 31 (00:02), then 30 (00:01).
@@ -178,8 +175,7 @@ async fn a_first_load_without_sessions_indexes_its_chats_as_the_fill_would() {
     let app = TestApp::with_settings(quiet_settings(), &[]).await;
     let dir = tempfile::tempdir().unwrap();
     let before = indexes(&app).await;
-    let output = import_text(&app, &dir, STREAMED);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, STREAMED);
     assert_eq!(indexes(&app).await, before);
     assert_eq!(
         answers_of_deals(&app).await,
@@ -205,8 +201,7 @@ async fn a_later_line_for_a_streamed_chat_leaves_no_stale_index_row() {
         "{STREAMED}{}\n",
         r#"{"type":"chat","id":41,"connector_id":"viber","status":20,"crm":[{"entity_type":"deal","entity_id":3}]}"#
     );
-    let output = import_text(&app, &dir, &file);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, &file);
     assert_eq!(indexes(&app).await, before);
     assert_eq!(
         answers_of_deals(&app).await,

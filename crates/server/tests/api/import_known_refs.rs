@@ -5,7 +5,7 @@
 //! bad one is repaired by a later good one, and references to records further down the file
 //! still resolve.
 
-use crate::helpers::{import_text, quiet_settings, stderr, TestApp};
+use crate::helpers::{import_ok, import_text, quiet_settings, stderr, TestApp};
 use serde_json::json;
 
 const HOOK: &str = "/rest/1/known0123456789ab";
@@ -63,8 +63,7 @@ async fn references_further_down_and_repaired_by_a_later_line_load() {
 {"type":"user","id":1,"admin":true}
 {"type":"webhook","user_id":1,"code":"known0123456789ab","scopes":["imopenlines","crm"]}
 "#;
-    let output = import_text(&app, &dir, file);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, file);
     let answer = app
         .call(
             HOOK,

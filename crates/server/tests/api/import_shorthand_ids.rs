@@ -5,7 +5,7 @@
 //! sessions. These tests run the real binary on the suite's backend and read the ids over
 //! HTTP (`imopenlines.dialog.get` shows a chat's newest session in `entity_data_1`).
 
-use crate::helpers::{chat, import_text, quiet_settings, stderr, TestApp};
+use crate::helpers::{chat, import_ok, import_text, quiet_settings, stderr, TestApp};
 use serde_json::json;
 
 const HOOK: &str = "/rest/1/ids0123456789abcd";
@@ -68,13 +68,11 @@ async fn check(app: &TestApp) {
 async fn shorthand_sessions_give_way_to_session_lines_and_keep_their_ids_on_reimport() {
     let app = TestApp::with_settings(quiet_settings(), &[]).await;
     let dir = tempfile::tempdir().unwrap();
-    let output = import_text(&app, &dir, FILE);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, FILE);
     check(&app).await;
 
     // Re-import: every shorthand session is found again by its chat.
-    let output = import_text(&app, &dir, FILE);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, FILE);
     check(&app).await;
 }
 
@@ -88,8 +86,7 @@ async fn a_repeated_shorthand_updates_the_session_of_the_first_line() {
 {"type":"chat","id":10,"connector_id":"livechat","status":20}
 "#
     );
-    let output = import_text(&app, &dir, &file);
-    assert!(output.status.success(), "{}", stderr(&output));
+    import_ok(&app, &dir, &file);
     assert_eq!(newest_session(&app, 10).await, 3);
     assert_eq!(newest_session(&app, 11).await, 2);
     // Chat 11's last line binds deal 1 instead of 2; chat 10's last line binds nothing.
