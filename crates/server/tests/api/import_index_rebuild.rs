@@ -215,3 +215,27 @@ async fn a_later_line_for_a_streamed_chat_leaves_no_stale_index_row() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_session_line_after_streamed_chats_is_indexed_too() {
+    let app = TestApp::with_settings(quiet_settings(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    // After every chat's rows were streamed, a closed session binds chat 42 to deal 1 as well,
+    // with the latest change of all (it was modified after the import's own time).
+    let file = format!(
+        "{STREAMED}{}\n",
+        r#"{"type":"session","id":900,"chat_id":42,"status":60,"modified_at":"2099-01-01T00:00:00Z","crm":[{"entity_type":"deal","entity_id":1}]}"#
+    );
+    import_ok(&app, &dir, &file);
+    assert_eq!(
+        answers_of_deals(&app).await,
+        [
+            vec!["42", "41", "40"],
+            vec!["40"],
+            vec!["42", "40"],
+            vec!["42", "40"],
+            vec!["42"],
+            vec!["42"],
+        ]
+    );
+}
