@@ -221,6 +221,28 @@ async fn a_row_the_database_refuses_is_reported_on_its_lines_and_nothing_is_stor
         "{text}"
     );
     assert_eq!(export(&app), before);
+
+    // Found while many later statements wait behind it in the writer's queue
+    // (`storage::import_pipe`): still reported on its own lines, and nothing queued after it
+    // is stored.
+    let mut lines = lines[..3].to_vec();
+    lines.extend((0..12_000).map(|n| {
+        json!({"type":"token","user_id":1,"access_token":format!("queued-{n}"),"scopes":["crm"]})
+            .to_string()
+    }));
+    let output = import(&app, &dir, &lines);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    let reported: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains(".jsonl:"))
+        .collect();
+    assert_eq!(reported.len(), 1, "{text}");
+    assert!(
+        reported[0].contains(".jsonl:2: could not be stored:"),
+        "{text}"
+    );
+    assert_eq!(export(&app), before);
 }
 
 /// Text that PostgreSQL's `COPY` format escapes (tab, newline, carriage return, backslash,
