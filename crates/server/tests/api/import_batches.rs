@@ -198,51 +198,44 @@ async fn a_row_the_database_refuses_is_reported_on_its_lines_and_nothing_is_stor
 
     // Found when a full statement goes out mid-file (more tokens than one statement holds
     // on either engine); the bad line after it is the only other error.
-    let mut lines = lines[..3].to_vec();
-    lines.extend((0..1_100).map(|n| {
-        json!({"type":"token","user_id":1,"access_token":format!("bulk-{n}"),"scopes":["crm"]})
-            .to_string()
-    }));
-    lines.push("{not json".to_owned());
-    let output = import(&app, &dir, &lines);
-    assert!(!output.status.success());
-    let text = stderr(&output);
-    let reported: Vec<&str> = text
-        .lines()
-        .filter(|line| line.contains(".jsonl:"))
-        .collect();
-    assert_eq!(reported.len(), 2, "{text}");
-    assert!(
-        reported[0].contains(".jsonl:2: could not be stored:"),
-        "{text}"
-    );
-    assert!(
-        reported[1].contains(".jsonl:1104: not valid JSON"),
-        "{text}"
-    );
+    let mut bulk = lines[..3].to_vec();
+    bulk.extend(tokens("bulk", 1_100));
+    bulk.push("{not json".to_owned());
+    let reported = refused_import(&app, &dir, &bulk);
+    assert_eq!(reported.len(), 2, "{reported:?}");
+    assert!(reported[0].contains(".jsonl:2: could not be stored:"));
+    assert!(reported[1].contains(".jsonl:1104: not valid JSON"));
     assert_eq!(export(&app), before);
 
     // Found while many later statements wait behind it in the writer's queue
     // (`storage::import_pipe`): still reported on its own lines, and nothing queued after it
     // is stored.
-    let mut lines = lines[..3].to_vec();
-    lines.extend((0..12_000).map(|n| {
-        json!({"type":"token","user_id":1,"access_token":format!("queued-{n}"),"scopes":["crm"]})
+    let mut queued = lines[..3].to_vec();
+    queued.extend(tokens("queued", 12_000));
+    let reported = refused_import(&app, &dir, &queued);
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert!(reported[0].contains(".jsonl:2: could not be stored:"));
+    assert_eq!(export(&app), before);
+}
+
+/// `count` token lines of user 1 with access tokens `<prefix>-<n>`.
+fn tokens(prefix: &str, count: usize) -> impl Iterator<Item = String> + '_ {
+    (0..count).map(move |n| {
+        json!({"type":"token","user_id":1,"access_token":format!("{prefix}-{n}"),"scopes":["crm"]})
             .to_string()
-    }));
-    let output = import(&app, &dir, &lines);
+    })
+}
+
+/// Imports `lines`, which must fail, and returns the lines of the report that point at a line
+/// of the file.
+fn refused_import(app: &TestApp, dir: &tempfile::TempDir, lines: &[String]) -> Vec<String> {
+    let output = import(app, dir, lines);
     assert!(!output.status.success());
-    let text = stderr(&output);
-    let reported: Vec<&str> = text
+    stderr(&output)
         .lines()
         .filter(|line| line.contains(".jsonl:"))
-        .collect();
-    assert_eq!(reported.len(), 1, "{text}");
-    assert!(
-        reported[0].contains(".jsonl:2: could not be stored:"),
-        "{text}"
-    );
-    assert_eq!(export(&app), before);
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Text that PostgreSQL's `COPY` format escapes (tab, newline, carriage return, backslash,

@@ -39,7 +39,10 @@ pub(super) fn parse(text: &str) -> Option<Record> {
 }
 
 /// [`Record::Chat`]'s fields, and the tag (read, so that a second `"type"` is refused as a
-/// duplicate here too and the line goes the tagged way). Keep in step with the variant.
+/// duplicate here too and the line goes the tagged way). The field list repeats the variant's
+/// on purpose: a shared struct would need `#[serde(flatten)]`, which buffers like the tagged
+/// enum. [`Self::into_record`] names every field of the variant, so the compiler refuses a
+/// field added there and not here.
 #[derive(Deserialize)]
 struct ChatLine {
     #[serde(rename = "type")]
@@ -71,7 +74,7 @@ impl ChatLine {
     }
 }
 
-/// [`CrmFields`] and the tag, as for [`ChatLine`]. Keep in step with [`CrmFields`].
+/// [`CrmFields`] and the tag, as for [`ChatLine`] ([`Self::into_fields`] names every field).
 #[derive(Deserialize)]
 struct CrmLine {
     #[serde(rename = "type")]
