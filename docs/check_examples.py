@@ -155,8 +155,10 @@ class Server:
         self.address = None
         while self.address is None:
             if self.process.poll() is not None or time.monotonic() > deadline:
+                # Read the log before stop() closes it: it says why.
+                output = self.output()
                 self.stop()
-                raise RuntimeError("the server did not start:\n" + self.output())
+                raise RuntimeError("the server did not start:\n" + output)
             match = re.search(r"listen\.address=(127\.0\.0\.1:\d+)", self.output())
             if match:
                 self.address = match.group(1)
