@@ -19,8 +19,6 @@ use super::StoreError;
 use futures_util::future::BoxFuture;
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -50,12 +48,11 @@ pub(super) struct Pipe {
     writer: Option<Writer>,
 }
 
-/// The task that runs queued batches on the transaction.
+/// The task that runs queued batches on the transaction. It stops at a refused batch, which
+/// drops its end of the queue: `queue.is_closed()` then says so.
 #[derive(Debug)]
 struct Writer {
     queue: mpsc::Sender<Batch>,
-    /// Set by the writer when a batch was refused (it then stops).
-    refused: Arc<AtomicBool>,
     task: JoinHandle<Finished>,
 }
 
@@ -98,7 +95,7 @@ impl Pipe {
         if self
             .writer
             .as_ref()
-            .is_some_and(|writer| writer.refused.load(Ordering::Acquire))
+            .is_some_and(|writer| writer.queue.is_closed())
         {
             self.settle().await?;
         }
@@ -129,28 +126,18 @@ impl Pipe {
 impl Writer {
     fn spawn(tx: ImportTx) -> Writer {
         let (queue, batches) = mpsc::channel(QUEUED_BATCHES);
-        let refused = Arc::new(AtomicBool::new(false));
-        let task = tokio::spawn(run(tx, batches, refused.clone()));
-        Writer {
-            queue,
-            refused,
-            task,
-        }
+        let task = tokio::spawn(run(tx, batches));
+        Writer { queue, task }
     }
 }
 
 /// The writer's loop: each batch in turn, until the queue closes or one is refused (what is
 /// queued behind it is dropped unrun).
-async fn run(
-    mut tx: ImportTx,
-    mut batches: mpsc::Receiver<Batch>,
-    refused: Arc<AtomicBool>,
-) -> Finished {
+async fn run(mut tx: ImportTx, mut batches: mpsc::Receiver<Batch>) -> Finished {
     while let Some(batch) = batches.recv().await {
         let (back, outcome) = batch(tx).await;
         tx = back;
         if outcome.is_err() {
-            refused.store(true, Ordering::Release);
             return (tx, outcome);
         }
     }
