@@ -87,6 +87,43 @@ fn rows_group_by_mask_and_a_full_group_comes_out() {
     assert!(batch.drain().is_empty());
 }
 
+/// A full statement's text is built once per mask and kept ([`Batch::full_sql`]): each mask's
+/// full groups still get that mask's own `SET` clause.
+#[test]
+fn each_mask_keeps_its_own_full_statement() {
+    static SMALL: RowsSql = RowsSql {
+        params: 2_000,
+        ..SHAPE
+    };
+    let mut batch = Batch::new(&SMALL, StatementSize::Sqlite);
+    assert_eq!(batch.full, 2);
+    let row = || vec![Value::Int(Some(1)); 2_000];
+    let mut sent = Vec::new();
+    for (line, mask) in [
+        (1, 0b01),
+        (2, 0b10),
+        (3, 0b01),
+        (4, 0b10),
+        (5, 0b01),
+        (6, 0b01),
+    ] {
+        sent.extend(batch.push(None, mask, line, row()));
+    }
+    let texts: Vec<(i64, &str)> = sent
+        .iter()
+        .map(|ready| (ready.first_line, &*ready.sql))
+        .collect();
+    let full = |mask| SMALL.sql(2, mask, StatementSize::Sqlite);
+    assert_eq!(
+        texts,
+        [(1, &*full(0b01)), (2, &*full(0b10)), (5, &*full(0b01))]
+    );
+    assert!(
+        Arc::ptr_eq(&sent[0].sql, &sent[2].sql),
+        "built once, then reused"
+    );
+}
+
 #[test]
 fn a_key_that_already_waits_sends_everything_waiting_first() {
     let mut batch = Batch::new(&SHAPE, StatementSize::Postgres);
