@@ -18,7 +18,9 @@ pub struct CrmChatRow {
 
 /// The chats of a record with any session status, the chat whose bound session changed
 /// last first (ties: the newer session first); chats of disabled connectors are left out
-/// (spec §7.1). One range of the `crm_chat_index_any` index, already in answer order.
+/// (spec §7.1). SQLite reads one range of the `crm_chat_index_any` index, already in answer
+/// order; PostgreSQL reads the record's range of the table's key, which includes every column,
+/// and sorts its handful of rows (migration 0014).
 pub(super) const CHATS_OF_CRM_RECORD_ANY: &str = "
     SELECT i.chat_id, i.connector_id, k.title AS connector_title
     FROM crm_chat_index i JOIN connectors k ON k.id = i.connector_id
