@@ -6,8 +6,10 @@
 //! Each entry gets a number in arrival order, and is also sent to whoever listens
 //! ([`Journal::subscribe`]): the console's live journal.
 
-use serde::Serialize;
+use serde::ser::{Error as _, SerializeMap};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
@@ -31,7 +33,7 @@ pub struct Entry {
     pub method: String,
     /// `webhook 3 (user 1)`, `token (user 1, app local.x)`, or `anonymous`.
     pub caller: String,
-    pub params: Value,
+    pub params: ParamsText,
     pub status: u16,
     /// The Bitrix24 error code, for errors.
     pub error: Option<String>,
@@ -162,40 +164,84 @@ pub fn answer_text(body: &[u8]) -> String {
     )
 }
 
-/// Parameters as the journal keeps them: secret-looking values masked, long text cut.
-pub fn masked(params: &Map<String, Value>) -> Value {
-    let masked = Value::Object(mask_map(params));
-    // Writing the parameters out only to measure them would be most of the journal's cost
-    // per call; a bound on their size is enough to know that the usual call is short.
-    if text_bound(&masked) <= MAX_PARAMS_TEXT {
-        return masked;
+/// A request's parameters as the journal keeps them: JSON text, secret-looking values masked,
+/// long text cut. Text, not a tree: every request makes one, and a masked copy built as a map
+/// (each key hashed, each string copied, all dropped again later) cost 1.3–1.5 k instructions
+/// per chat.get more than writing the text in one pass (`bench/instructions.sh`, BENCHMARKS.md
+/// §10); the text is read back only when someone looks. It serializes as the JSON it holds,
+/// so the journal's readers see an object as before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamsText(String);
+
+impl ParamsText {
+    /// The parameters as a tree.
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
     }
-    let text = masked.to_string();
-    if text.len() > MAX_PARAMS_TEXT {
-        let mut end = MAX_PARAMS_TEXT;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        Value::String(format!("{}… ({} bytes)", &text[..end], text.len()))
-    } else {
-        masked
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-/// At least the length of `value` written as JSON, and close to it for plain text: escapes are
-/// counted at their longest (`\u00XX`, six bytes), numbers at their longest (24 bytes).
-fn text_bound(value: &Value) -> usize {
-    let quoted = |text: &str| 2 + 6 * text.len();
-    match value {
-        Value::Null | Value::Bool(_) => 5,
-        Value::Number(_) => 24,
-        Value::String(text) => quoted(text),
-        Value::Array(items) => 2 + items.iter().map(|item| text_bound(item) + 1).sum::<usize>(),
-        Value::Object(map) => {
-            2 + map
-                .iter()
-                .map(|(key, item)| quoted(key) + 2 + text_bound(item))
-                .sum::<usize>()
+/// No parameters (a request refused before they were read): `null`.
+impl Default for ParamsText {
+    fn default() -> Self {
+        ParamsText("null".to_owned())
+    }
+}
+
+impl Serialize for ParamsText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde_json::from_str::<Value>(&self.0)
+            .map_err(S::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+/// `params` as the journal keeps them (see [`ParamsText`]).
+pub fn masked(params: &Map<String, Value>) -> ParamsText {
+    // Writing to a string fails only for a map key that is not a string, which a `Map` has not.
+    let text = serde_json::to_string(&MaskedMap(params)).unwrap_or_else(|_| "null".to_owned());
+    if text.len() <= MAX_PARAMS_TEXT {
+        return ParamsText(text);
+    }
+    let mut end = MAX_PARAMS_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = format!("{}… ({} bytes)", &text[..end], text.len());
+    ParamsText(serde_json::to_string(&cut).unwrap_or_else(|_| "null".to_owned()))
+}
+
+/// Writes a map with secret-looking values masked, in one pass over the original.
+struct MaskedMap<'a>(&'a Map<String, Value>);
+
+impl Serialize for MaskedMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            if secret_name(key) {
+                map.serialize_entry(key, "***")?;
+            } else {
+                map.serialize_entry(key, &MaskedValue(value))?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// See [`MaskedMap`].
+struct MaskedValue<'a>(&'a Value);
+
+impl Serialize for MaskedValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(map) => MaskedMap(map).serialize(serializer),
+            Value::Array(items) => serializer.collect_seq(items.iter().map(MaskedValue)),
+            Value::String(text) => serializer.serialize_str(&mask_query(text)),
+            other => other.serialize(serializer),
         }
     }
 }
@@ -219,35 +265,12 @@ fn secret_name(name: &str) -> bool {
     })
 }
 
-/// A masked copy of `map`, made in one pass (no copy of the original first).
-fn mask_map(map: &Map<String, Value>) -> Map<String, Value> {
-    map.iter()
-        .map(|(key, value)| {
-            let masked = if secret_name(key) {
-                Value::String("***".into())
-            } else {
-                mask_value(value)
-            };
-            (key.clone(), masked)
-        })
-        .collect()
-}
-
-fn mask_value(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(mask_map(map)),
-        Value::Array(items) => Value::Array(items.iter().map(mask_value).collect()),
-        Value::String(text) => Value::String(mask_query(text)),
-        other => other.clone(),
-    }
-}
-
 /// A `batch` command is a string `method?query`, and its query may carry `auth=…` like any
 /// request: mask the values of secret-looking names in it. A value that is itself a query (a
 /// batch inside a batch is encoded twice) is masked in turn. Other text is kept as it is.
-fn mask_query(text: &str) -> String {
+fn mask_query(text: &str) -> Cow<'_, str> {
     if !text.contains('=') {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let (head, query) = match text.split_once('?') {
         Some((method, query)) => (Some(method), query),
@@ -275,10 +298,10 @@ fn mask_query(text: &str) -> String {
             }
         })
         .collect();
-    match head {
+    Cow::Owned(match head {
         Some(method) => format!("{method}?{}", pairs.join("&")),
         None => pairs.join("&"),
-    }
+    })
 }
 
 /// Percent- and plus-decoding of one query component.

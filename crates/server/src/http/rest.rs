@@ -6,7 +6,7 @@ use super::route::{self, Format};
 use super::{credentials, params, respond};
 use crate::auth::{authenticate, Credentials};
 use crate::clock::CallSpan;
-use crate::journal::{kept_answer, masked, Entry, CODE_PLACEHOLDER};
+use crate::journal::{kept_answer, masked, Entry, ParamsText, CODE_PLACEHOLDER};
 use crate::rpc::dispatch::{dispatch, Executed};
 use crate::rpc::registry::{self, MethodDef};
 use crate::rpc::{ApiError, CallContext};
@@ -82,7 +82,7 @@ struct Trace {
     started: f64,
     method: String,
     caller: String,
-    params: serde_json::Value,
+    params: ParamsText,
     status: Option<u16>,
     error: Option<String>,
     path: String,
@@ -97,7 +97,7 @@ impl Trace {
             started,
             method: method.to_owned(),
             caller: "anonymous".to_owned(),
-            params: serde_json::Value::Null,
+            params: ParamsText::default(),
             status: None,
             error: None,
             path: String::new(),
@@ -119,7 +119,7 @@ impl Drop for Trace {
             at: self.started,
             method: std::mem::take(&mut self.method),
             caller: std::mem::take(&mut self.caller),
-            params: self.params.take(),
+            params: std::mem::take(&mut self.params),
             status,
             error,
             duration_ms,
