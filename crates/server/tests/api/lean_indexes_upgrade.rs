@@ -1,7 +1,8 @@
 //! Migration 0013 drops the chat index's ACTIVE_ONLY=Y sort index (the engine now sorts a
 //! record's rows for that answer) and, on SQLite, rebuilds `session_crm_bindings` clustered
 //! by its key; on PostgreSQL 0014 drops the ACTIVE_ONLY=N one too (it sorts there as well,
-//! reading a key that includes every column). A database written before it must come out with every binding and the same
+//! reading a key that includes every column); on SQLite 0015 rebuilds `crm_records`
+//! clustered by its key. A database written before it must come out with every binding and the same
 //! answers: these tests make one at migration 0012 with plain SQL, then let the real binary
 //! upgrade and serve it, on the suite's backend.
 
@@ -121,10 +122,32 @@ async fn an_upgraded_database_keeps_its_bindings_and_answers_in_the_same_order()
     // Every binding made it through the rebuilt table: the export names each session's.
     let exported = openlines(&["export", "--db", &db.url], None);
     assert!(exported.status.success(), "{exported:?}");
-    let mut bindings: Vec<(i64, Value)> = String::from_utf8(exported.stdout)
+    let lines: Vec<Value> = String::from_utf8(exported.stdout)
         .unwrap()
         .lines()
         .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .collect();
+    // Every CRM record made it through the rebuilt table, with its fields.
+    let records: Vec<(Value, Value, Value)> = lines
+        .iter()
+        .filter(|line| line["type"] == "deal" || line["type"] == "lead")
+        .map(|line| {
+            (
+                line["type"].clone(),
+                line["id"].clone(),
+                line["title"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        records,
+        [
+            (json!("deal"), json!(5), json!("Deal 5")),
+            (json!("lead"), json!(9), json!("Lead 9"))
+        ]
+    );
+    let mut bindings: Vec<(i64, Value)> = lines
+        .iter()
         .filter(|record| record["type"] == "session")
         .map(|session| (session["id"].as_i64().unwrap(), session["crm"].clone()))
         .collect();
