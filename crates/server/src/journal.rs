@@ -173,6 +173,7 @@ pub fn answer_text(body: &[u8]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamsText(String);
 
+#[cfg(test)]
 impl ParamsText {
     /// The parameters as a tree.
     pub fn to_value(&self) -> Value {
