@@ -156,12 +156,14 @@ pub fn answer_text(body: &[u8]) -> String {
     if body.len() <= MAX_ANSWER_TEXT {
         return String::from_utf8_lossy(body).into_owned();
     }
-    let cut = String::from_utf8_lossy(&body[..MAX_ANSWER_TEXT]);
-    format!(
-        "{}… ({} bytes)",
-        cut.trim_end_matches('\u{fffd}'),
-        body.len()
-    )
+    cut_text(&body[..MAX_ANSWER_TEXT], body.len())
+}
+
+/// The first bytes of a longer text (`head`), followed by `… (N bytes)` with the whole
+/// text's length `total`; a character that the cut split in two is left out.
+fn cut_text(head: &[u8], total: usize) -> String {
+    let cut = String::from_utf8_lossy(head);
+    format!("{}… ({total} bytes)", cut.trim_end_matches('\u{fffd}'))
 }
 
 /// A request's parameters as the journal keeps them: JSON text, secret-looking values masked,
@@ -203,17 +205,42 @@ impl Serialize for ParamsText {
 
 /// `params` as the journal keeps them (see [`ParamsText`]).
 pub fn masked(params: &Map<String, Value>) -> ParamsText {
-    // Writing to a string fails only for a map key that is not a string, which a `Map` has not.
-    let text = serde_json::to_string(&MaskedMap(params)).unwrap_or_else(|_| "null".to_owned());
-    if text.len() <= MAX_PARAMS_TEXT {
-        return ParamsText(text);
+    let mut text = HeadOfText {
+        head: Vec::with_capacity(128),
+        total: 0,
+    };
+    // Writing fails only for a map key that is not a string, which a `Map` has not.
+    if serde_json::to_writer(&mut text, &MaskedMap(params)).is_err() {
+        return ParamsText::default();
     }
-    let mut end = MAX_PARAMS_TEXT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
+    let kept = if text.total <= MAX_PARAMS_TEXT {
+        // serde_json writes UTF-8, and the head is the whole text.
+        String::from_utf8(text.head).ok()
+    } else {
+        serde_json::to_string(&cut_text(&text.head, text.total)).ok()
+    };
+    kept.map_or_else(ParamsText::default, ParamsText)
+}
+
+/// Where [`masked`] writes: the first [`MAX_PARAMS_TEXT`] bytes are kept and the rest only
+/// counted, so that a request of megabytes (a large `batch`) costs the journal 2 KiB and not
+/// a copy of its parameters as text.
+struct HeadOfText {
+    head: Vec<u8>,
+    total: usize,
+}
+
+impl std::io::Write for HeadOfText {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let room = MAX_PARAMS_TEXT.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        self.total += bytes.len();
+        Ok(bytes.len())
     }
-    let cut = format!("{}… ({} bytes)", &text[..end], text.len());
-    ParamsText(serde_json::to_string(&cut).unwrap_or_else(|_| "null".to_owned()))
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Writes a map with secret-looking values masked, in one pass over the original.

@@ -119,6 +119,18 @@ fn long_parameters_are_cut_and_short_ones_kept_whole() {
     let mut short = Map::new();
     short.insert("TEXT".into(), json!("é".repeat(400)));
     assert_eq!(masked(&short).to_value(), json!({"TEXT": "é".repeat(400)}));
+    // Cut inside a two-byte character (9 bytes of `{"TEXT":"`, then é's): the half is left
+    // out, and the rest is the text's own beginning.
+    let mut wide = Map::new();
+    wide.insert("TEXT".into(), json!("é".repeat(3000)));
+    let whole = Value::Object(wide.clone()).to_string();
+    let cut = masked(&wide).to_value();
+    let text = cut.as_str().expect("cut to a string");
+    let head = text
+        .strip_suffix(&format!("… ({} bytes)", whole.len()))
+        .expect("ends with the whole length");
+    assert_eq!(head.len(), MAX_PARAMS_TEXT - 1);
+    assert!(whole.starts_with(head), "{head:.40}");
 }
 
 #[test]

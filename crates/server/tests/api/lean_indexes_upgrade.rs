@@ -1,8 +1,11 @@
-//! Migration 0013 drops the chat index's ACTIVE_ONLY=Y sort index (the engine now sorts a
-//! record's rows for that answer) and, on SQLite, rebuilds `session_crm_bindings` clustered
-//! by its key; on PostgreSQL 0014 drops the ACTIVE_ONLY=N one too (it sorts there as well,
-//! reading a key that includes every column); on SQLite 0015 rebuilds `crm_records`
-//! clustered by its key. A database written before it must come out with every binding and the same
+//! Migrations 0013 to 0015 rebuild what chat.get reads:
+//! - 0013 drops the chat index's ACTIVE_ONLY=Y sort index (the engine now sorts a record's
+//!   rows for that answer) and, on SQLite, rebuilds `session_crm_bindings` clustered by its key;
+//! - 0014, on PostgreSQL, drops the ACTIVE_ONLY=N one too (it sorts there as well, reading a
+//!   key that includes every column);
+//! - 0015, on SQLite, rebuilds `crm_records` clustered by its key.
+//!
+//! A database written before them must come out with every record and binding and the same
 //! answers: these tests make one at migration 0012 with plain SQL, then let the real binary
 //! upgrade and serve it, on the suite's backend.
 
